@@ -1,0 +1,14 @@
+// The wasm ABI. Every kernel takes byte addresses into linear memory and element counts; the
+// TypeScript side owns the memory layout (see src/instance.ts), so the wasm needs no allocator.
+
+export { dotI8 } from "./dot/i8";
+export { f32ToF16, f16ToF32 } from "./convert/f16";
+export { f32ToBf16, bf16ToF32 } from "./convert/bf16";
+
+/** Which build this is: 0 scalar, 1 simd, 2 relaxed. Lets the loader identify a module it was handed. */
+export const VARIANT: i32 = ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
+
+/** First byte of linear memory that no static data uses. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,6 @@
+// What every entry point exports besides its own `load`.
+export { QsimdError, type QsimdErrorCode } from "./errors.js";
+export { loadSync, type LoadOptions, type WasmSource } from "./load.js";
+export type { Qsimd } from "./instance.js";
+export type { Features } from "./features.js";
+export type { Variant } from "./exports.js";

@@ -1,0 +1,14 @@
+// Browsers and Deno: the builds are fetched from beside this module (streaming compilation when
+// the server sends application/wasm).
+import { buildUrl, fetchUrl, makeHost } from "../host.js";
+import { type LoadOptions, loadWith } from "../load.js";
+import type { Qsimd } from "../instance.js";
+
+export * from "../api.js";
+
+const host = makeHost((variant) => fetchUrl(buildUrl(variant)), fetchUrl);
+
+/** A new qsimd instance running the best build this host supports (or `options.variant`). */
+export function load(options?: LoadOptions): Promise<Qsimd> {
+  return loadWith(host, options);
+}

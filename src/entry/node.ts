@@ -1,0 +1,17 @@
+// Node and Bun: the builds are read from the files beside this module.
+import { readFile } from "node:fs/promises";
+import { buildUrl, fetchUrl, makeHost } from "../host.js";
+import { type LoadOptions, loadWith } from "../load.js";
+import type { Qsimd } from "../instance.js";
+
+export * from "../api.js";
+
+const host = makeHost(
+  (variant) => readFile(buildUrl(variant)),
+  (url) => (url.protocol === "file:" ? readFile(url) : fetchUrl(url)),
+);
+
+/** A new qsimd instance running the best build this host supports (or `options.variant`). */
+export function load(options?: LoadOptions): Promise<Qsimd> {
+  return loadWith(host, options);
+}

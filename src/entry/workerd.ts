@@ -1,0 +1,18 @@
+// workerd / Cloudflare Workers forbid compiling wasm from bytes, so the builds come in as wasm
+// module imports, which the runtime (or wrangler's bundler) compiles ahead of time.
+import relaxed from "../wasm/relaxed.wasm";
+import simd from "../wasm/simd.wasm";
+import scalar from "../wasm/scalar.wasm";
+import { fetchUrl, makeHost } from "../host.js";
+import { type LoadOptions, loadWith } from "../load.js";
+import type { Qsimd } from "../instance.js";
+
+export * from "../api.js";
+
+const modules = { relaxed, simd, scalar };
+const host = makeHost((variant) => modules[variant], fetchUrl);
+
+/** A new qsimd instance running the best build this host supports (or `options.variant`). */
+export function load(options?: LoadOptions): Promise<Qsimd> {
+  return loadWith(host, options);
+}

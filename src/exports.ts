@@ -1,0 +1,28 @@
+// The raw wasm ABI (assembly/index.ts). Addresses are byte offsets into `memory`.
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  VARIANT: WebAssembly.Global;
+  heapBase(): number;
+  dotI8(a: number, b: number, n: number): number;
+  f32ToF16(src: number, dst: number, n: number): void;
+  f16ToF32(src: number, dst: number, n: number): void;
+  f32ToBf16(src: number, dst: number, n: number): void;
+  bf16ToF32(src: number, dst: number, n: number): void;
+}
+
+export type Variant = "relaxed" | "simd" | "scalar";
+
+/** Best first. */
+export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
+
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32"];
+
+/** The exports of a qsimd module, or undefined when the module is something else. */
+export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {
+  const e = instance.exports as Record<string, unknown>;
+  return REQUIRED.every((name) => name in e) ? (e as unknown as WasmExports) : undefined;
+}
+
+export function variantOf(e: WasmExports): Variant | undefined {
+  return (["scalar", "simd", "relaxed"] as const)[e.VARIANT.value as number];
+}
