@@ -4,6 +4,7 @@ export interface WasmExports {
   VARIANT: WebAssembly.Global;
   heapBase(): number;
   dotI8(a: number, b: number, n: number): number;
+  dotI8U7(a: number, b: number, n: number): number;
   f32ToF16(src: number, dst: number, n: number): void;
   f16ToF32(src: number, dst: number, n: number): void;
   f32ToBf16(src: number, dst: number, n: number): void;
@@ -15,7 +16,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -1,7 +1,7 @@
 import { expectSameLength, expectTypedArray } from "./check.js";
 import type { Features } from "./features.js";
 import type { Variant, WasmExports } from "./exports.js";
-import { copyIn, copyOut, SCRATCH_BYTES, scratchBase } from "./memory.js";
+import { MemoryViews, SCRATCH_BYTES, scratchBase, type TypedArray } from "./memory.js";
 
 /** One qsimd instance: its own wasm memory, one build. */
 export interface Qsimd {
@@ -11,7 +11,7 @@ export interface Qsimd {
   readonly features: Readonly<Features>;
   /**
    * Sum of a[i] * b[i]. Exact: the result is an int32 whenever the true sum fits one (always for
-   * n <= 131072) and the exact integer beyond that, never a wrapped value.
+   * n <= 131071) and the exact integer beyond that, never a wrapped value.
    */
   dotI8(a: Int8Array, b: Int8Array): number;
   /** float32 -> IEEE half (bits), round to nearest even; Inf and subnormals kept, NaN -> quiet NaN. */
@@ -26,15 +26,14 @@ export interface Qsimd {
 
 type Kernel = (src: number, dst: number, n: number) => void;
 type Ctor<T> = { new (length: number): T; readonly name: string };
-type Elements = ArrayBufferView & { length: number; BYTES_PER_ELEMENT: number };
 
 export function createInstance(e: WasmExports, variant: Variant, features: Features): Qsimd {
-  const memory = e.memory;
+  const memory = new MemoryViews(e.memory);
   const scratch = scratchBase(e);
 
   // Streams `src` through scratch memory in chunks; chunk sizes are multiples of 16 so every chunk
   // but the last runs entirely in the vector loop.
-  function convert<T extends Elements>(kernel: Kernel, src: Elements, srcKind: "Float32Array" | "Uint16Array", dstCtor: Ctor<T>, out: T | undefined): T {
+  function convert<T extends TypedArray>(kernel: Kernel, src: TypedArray, srcKind: "Float32Array" | "Uint16Array", dstCtor: Ctor<T>, out: T | undefined): T {
     expectTypedArray(src, srcKind, "input");
     const dst = out ?? new dstCtor(src.length);
     if (out !== undefined) {
@@ -46,9 +45,9 @@ export function createInstance(e: WasmExports, variant: Variant, features: Featu
     const dstPtr = scratch + chunk * src.BYTES_PER_ELEMENT;
     for (let start = 0; start < src.length; start += chunk) {
       const count = Math.min(chunk, src.length - start);
-      copyIn(memory, scratch, src, start, count);
+      memory.copyIn(scratch, src, start, count);
       kernel(scratch, dstPtr, count);
-      copyOut(memory, dstPtr, dst, start, count);
+      memory.copyOut(dstPtr, dst, start, count);
     }
     return dst;
   }
@@ -65,8 +64,8 @@ export function createInstance(e: WasmExports, variant: Variant, features: Featu
       let total = 0;
       for (let start = 0; start < a.length; start += chunk) {
         const count = Math.min(chunk, a.length - start);
-        copyIn(memory, scratch, a, start, count);
-        copyIn(memory, scratch + chunk, b, start, count);
+        memory.copyIn(scratch, a, start, count);
+        memory.copyIn(scratch + chunk, b, start, count);
         total += e.dotI8(scratch, scratch + chunk, count);
       }
       return total;

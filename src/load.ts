@@ -53,7 +53,7 @@ export async function compileSource(source: WasmSource, host: Host): Promise<Web
     throw new QsimdError("LOAD_FAILED", `could not read the wasm: ${(cause as Error)?.message ?? cause}`, { cause });
   }
   if (resolved instanceof WebAssembly.Module) return resolved;
-  if (typeof resolved === "string" || resolved instanceof URL) {
+  if (typeof resolved === "string" || (typeof URL === "function" && resolved instanceof URL)) {
     let url: URL;
     try {
       url = new URL(resolved);
@@ -120,7 +120,7 @@ function checked(module: WebAssembly.Module, instance: WebAssembly.Instance, fea
   const q = createInstance(e, variant, features);
   let verdict = verdicts.get(module);
   if (verdict === undefined) {
-    verdict = selfTest(q);
+    verdict = selfTest(q, e);
     verdicts.set(module, verdict);
   }
   if (!verdict) {

@@ -1,0 +1,30 @@
+// The suite environment for runtimes with a file system API (Node, Deno, Bun all offer node:fs).
+import { readFile } from "node:fs/promises";
+
+const root = new URL("../../", import.meta.url);
+
+export function fsEnv(runtime, qsimd, ci) {
+  const buildSource = (variant) => readFile(new URL(`dist/wasm/${variant}.wasm`, root));
+  return {
+    runtime,
+    ci,
+    load: qsimd.load,
+    loadSync: qsimd.loadSync,
+    buildSource,
+    module: async (variant) => WebAssembly.compile(await buildSource(variant)),
+    async shared(path, kind) {
+      try {
+        const data = await readFile(new URL(`../shared/${path}`, root));
+        return kind === "text" ? data.toString("utf8") : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      } catch (error) {
+        if (error.code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The one line every driver ends with; test/run.js reads it. */
+export function report(runtime, variant, result) {
+  console.log(`QSIMD_RESULT ${JSON.stringify({ runtime, variant, ...result })}`);
+}
