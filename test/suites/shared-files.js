@@ -1,0 +1,6 @@
+// The ../shared files the suites read, so drivers that cannot read files at run time (workerd)
+// can embed them.
+export const sharedFiles = [
+  { path: "vectors/manifest.json", kind: "text" },
+  { path: "vectors/fp16_bf16.bin", kind: "bytes" },
+];
