@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as qsimd from "qsimd";
 import { SKIP } from "../lib/env.js";
+import { describeError } from "../lib/runner.js";
 import { suites } from "../suites/index.js";
 import nodeOnly from "../node/index.js";
 import { fsEnv, report } from "./fs-env.js";
@@ -23,7 +24,7 @@ for (const register of [...suites, nodeOnly]) {
           return;
         }
         result.failed++;
-        result.failures.push({ name, message: String(error?.stack ?? error) });
+        result.failures.push({ name, message: describeError(error) });
         throw error;
       }
     }), env);

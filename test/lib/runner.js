@@ -16,9 +16,16 @@ export async function runSuites(suites, env, log = () => {}) {
         continue;
       }
       result.failed++;
-      result.failures.push({ name, message: String(error?.stack ?? error) });
+      result.failures.push({ name, message: describeError(error) });
       log(`FAIL ${name}: ${error?.message ?? error}`);
     }
   }
   return result;
+}
+
+/** Message and stack: some engines (JavaScriptCore) leave the message out of `stack`. */
+export function describeError(error) {
+  const stack = String(error?.stack ?? "");
+  const message = `${error?.name ?? "Error"}: ${error?.message ?? error}`;
+  return stack.includes(String(error?.message)) ? stack : `${message}\n${stack}`;
 }
