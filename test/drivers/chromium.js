@@ -1,6 +1,7 @@
 // Chromium (Debian's /usr/bin/chromium) through playwright-core.
 import { chromium } from "playwright-core";
-import { pageUrl, report, serveStatic } from "./util.js";
+import { pageUrl, serveStatic } from "./util.js";
+import { report } from "../lib/runner.js";
 
 const { server, origin } = await serveStatic();
 const browser = await chromium.launch({

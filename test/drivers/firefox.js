@@ -4,7 +4,8 @@ import puppeteer from "puppeteer-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pageUrl, report, serveStatic } from "./util.js";
+import { pageUrl, serveStatic } from "./util.js";
+import { report } from "../lib/runner.js";
 
 const off = process.argv.includes("--off") ? process.argv[process.argv.indexOf("--off") + 1] : undefined;
 const prefs = { relaxed: { "javascript.options.wasm_relaxed_simd": false } }[off];

@@ -23,8 +23,3 @@ export function fsEnv(runtime, qsimd, ci) {
     },
   };
 }
-
-/** The one line every driver ends with; test/run.js reads it. */
-export function report(runtime, variant, result) {
-  console.log(`QSIMD_RESULT ${JSON.stringify({ runtime, variant, ...result })}`);
-}

@@ -2,7 +2,7 @@
 // repository root. The shell has no fetch and no file API but readFile, so this runs the
 // `qsimd/inline` entry.
 import * as qsimd from "../../dist/entry/inline.js";
-import { runSuites } from "../lib/runner.js";
+import { report, runSuites } from "../lib/runner.js";
 import { suites } from "../suites/index.js";
 
 const buildSource = (variant) => readFile(`dist/wasm/${variant}.wasm`, "binary");
@@ -22,4 +22,4 @@ const env = {
   },
 };
 const result = await runSuites(suites, env, print);
-print(`QSIMD_RESULT ${JSON.stringify({ runtime: "webkit", variant: (await qsimd.load()).variant, ...result })}`);
+report("webkit", (await qsimd.load()).variant, result, print);

@@ -2,31 +2,20 @@
 // name, so Node's export conditions pick the entry point exactly as they do for users.
 import { test } from "uvu";
 import * as qsimd from "qsimd";
-import { SKIP } from "../lib/env.js";
-import { describeError } from "../lib/runner.js";
+import { emptyResult, report, runTest } from "../lib/runner.js";
 import { suites } from "../suites/index.js";
 import nodeOnly from "../node/index.js";
-import { fsEnv, report } from "./fs-env.js";
+import { fsEnv } from "./fs-env.js";
 
 const env = fsEnv("node", qsimd, process.env.CI === "true");
-const result = { passed: 0, failed: 0, skipped: 0, failures: [] };
+const result = emptyResult();
 
 for (const register of [...suites, nodeOnly]) {
   register((name, fn) =>
     test(name, async () => {
-      try {
-        await fn();
-        result.passed++;
-      } catch (error) {
-        if (error?.[SKIP]) {
-          result.skipped++;
-          console.log(`skip ${name}: ${error.message}`);
-          return;
-        }
-        result.failed++;
-        result.failures.push({ name, message: describeError(error) });
-        throw error;
-      }
+      // uvu reports a failure when the test throws; the counts go to test/run.js.
+      const error = await runTest(result, name, fn, (line) => line.startsWith("skip") && console.log(line));
+      if (error) throw error;
     }), env);
 }
 

@@ -10,10 +10,6 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const sharedDir = join(root, "..", "shared");
 export const ci = process.env.CI === "true";
 
-export function report(runtime, variant, result) {
-  console.log(`QSIMD_RESULT ${JSON.stringify({ runtime, variant, ...result })}`);
-}
-
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createNetServer();

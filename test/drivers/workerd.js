@@ -6,7 +6,8 @@ import workerd from "workerd";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { sharedFiles } from "../suites/shared-files.js";
-import { ci, freePort, report, root, sharedDir, sharedExists } from "./util.js";
+import { ci, freePort, root, sharedDir, sharedExists } from "./util.js";
+import { report } from "../lib/runner.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qsimd-workerd-"));
 const port = await freePort();
