@@ -14,6 +14,7 @@ const env = {
   load: qsimd.load,
   loadSync: qsimd.loadSync,
   buildSource,
+  buildUrl: (variant) => new URL(`../../dist/wasm/${variant}.wasm`, import.meta.url),
   module: async (variant) => WebAssembly.compile(await buildSource(variant)),
   async shared(path, kind) {
     const response = await fetch(`/shared/${path}`);

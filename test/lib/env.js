@@ -3,6 +3,7 @@
 //   load, loadSync     the package's entry point for that runtime
 //   buildSource(v)     a source that runtime can load one build from (bytes, or a Module where bytes cannot compile)
 //   module(v)          a compiled WebAssembly.Module of a build
+//   buildUrl(v)        the URL of a build's file, where the runtime can read URLs (else undefined)
 //   shared(path, kind) contents of ../shared/<path> ("bytes" or "text"); see needShared
 //   ci                 true under CI=true
 

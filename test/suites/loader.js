@@ -71,6 +71,13 @@ export default function loader(test, env) {
     await rejects(() => env.loadSync(new Uint8Array(8)), "INVALID_ARGUMENT", /loadSync\(\) takes a WebAssembly.Module/);
   });
 
+  test("a URL source, as a URL object or a string", async () => {
+    if (!env.buildUrl) skip(`${env.runtime} cannot read URLs`);
+    equal((await env.load({ source: env.buildUrl("scalar") })).variant, "scalar");
+    equal((await env.load({ source: env.buildUrl("scalar").href })).variant, "scalar");
+    await rejects(() => env.load({ source: new URL("missing.wasm", env.buildUrl("scalar")) }), "LOAD_FAILED");
+  });
+
   test("a Response source, streaming or not", async () => {
     if (typeof Response !== "function") skip(`${env.runtime} has no Response`);
     const bytes = await env.buildSource("scalar");
