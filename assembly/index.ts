@@ -12,3 +12,7 @@ export const VARIANT: i32 = ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 
 export function heapBase(): usize {
   return __heap_base;
 }
+
+export { quantizeLinear, dequantizeLinear } from "./linear/quantize";
+export { packNibbles, unpackNibbles } from "./linear/pack";
+export { rangeLinear } from "./linear/range";

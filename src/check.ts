@@ -8,7 +8,7 @@ type TypedArrayName = "Int8Array" | "Uint8Array" | "Uint16Array" | "Float32Array
  */
 export function expectTypedArray(value: unknown, kind: TypedArrayName, what: string): void {
   if (ArrayBuffer.isView(value) && (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === kind) return;
-  throw new QsimdError("INVALID_ARGUMENT", `${what} must be ${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind}, got ${describe(value)}`);
+  throw new QsimdError("INVALID_ARGUMENT", `${what} must be ${kind.startsWith("Int") ? "an" : "a"} ${kind}, got ${describe(value)}`);
 }
 
 export function expectSameLength(a: { length: number }, b: { length: number }, what: string): void {

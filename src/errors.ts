@@ -6,6 +6,7 @@
  * - `CODEGEN_DISALLOWED`: the host forbids compiling WebAssembly from bytes (workerd / Cloudflare Workers).
  * - `LOAD_FAILED`: the WebAssembly could not be fetched, read, compiled or instantiated.
  * - `OUT_OF_MEMORY`: wasm memory could not grow.
+ * - `INVALID_HANDLE`: a resident buffer was freed, or belongs to another instance.
  */
 export type QsimdErrorCode =
   | "INVALID_ARGUMENT"
@@ -13,7 +14,8 @@ export type QsimdErrorCode =
   | "UNSUPPORTED_VARIANT"
   | "CODEGEN_DISALLOWED"
   | "LOAD_FAILED"
-  | "OUT_OF_MEMORY";
+  | "OUT_OF_MEMORY"
+  | "INVALID_HANDLE";
 
 export class QsimdError extends Error {
   readonly code: QsimdErrorCode;

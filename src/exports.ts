@@ -9,6 +9,11 @@ export interface WasmExports {
   f16ToF32(src: number, dst: number, n: number): void;
   f32ToBf16(src: number, dst: number, n: number): void;
   bf16ToF32(src: number, dst: number, n: number): void;
+  quantizeLinear(x: number, q: number, outer: number, axisLen: number, inner: number, scale: number, zp: number, blockSize: number, type: number): void;
+  dequantizeLinear(q: number, y: number, outer: number, axisLen: number, inner: number, scale: number, zp: number, blockSize: number, type: number): void;
+  packNibbles(codes: number, out: number, n: number): void;
+  unpackNibbles(packed: number, codes: number, n: number, signed: boolean): void;
+  rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
 }
 
 export type Variant = "relaxed" | "simd" | "scalar";
@@ -16,7 +21,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -21,6 +21,8 @@ const SIMD_BODY = [
   ...V128_CONST_ZERO, ...simdOp(135), 0x1a,                      // i16x8.extend_low_i8x16_s
   ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...simdOp(134), 0x1a, // i16x8.narrow_i32x4_u
   ...V128_CONST_ZERO, ...simdOp(250), 0x1a,                      // f32x4.convert_i32x4_s
+  0x43, 0, 0, 0, 0, 0xfc, 0x00, 0x1a,                            // i32.trunc_sat_f32_s (f32.const 0)
+  0x41, 0x00, 0xc0, 0x1a,                                        // i32.extend8_s (i32.const 0)
 ];
 const RELAXED_BODY = [
   ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...simdOp(275), 0x1a, // i32x4.relaxed_dot_i8x16_i7x16_add_s

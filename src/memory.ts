@@ -8,13 +8,13 @@ import type { WasmExports } from "./exports.js";
 export const SCRATCH_BYTES = 256 * 1024;
 
 export type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
-type TypedArrayCtor<T extends TypedArray> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
+export type TypedArrayCtor<T extends TypedArray> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number; readonly name: string };
 
 // Our own realm's constructors, by tag: a caller's array may come from another realm or be a subclass.
 const CTORS: Record<string, TypedArrayCtor<TypedArray>> = {
   Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
 };
-const ctorOf = (array: TypedArray) => CTORS[array[Symbol.toStringTag]];
+export const ctorOf = (array: TypedArray): TypedArrayCtor<TypedArray> | undefined => CTORS[array[Symbol.toStringTag]];
 
 export function scratchBase(e: WasmExports): number {
   const base = (e.heapBase() + 63) & ~63;
@@ -54,12 +54,12 @@ export class MemoryViews {
   /** Copies src[start, start + count) to byte address `ptr` (aligned to the element size). */
   copyIn(ptr: number, src: TypedArray, start: number, count: number): void {
     const whole = start === 0 && count === src.length;
-    this.of(ctorOf(src)).set(whole ? src : src.subarray(start, start + count), ptr / src.BYTES_PER_ELEMENT);
+    this.of(ctorOf(src)!).set(whole ? src : src.subarray(start, start + count), ptr / src.BYTES_PER_ELEMENT);
   }
 
   /** Copies `count` elements from byte address `ptr` into dst at element `start`. */
   copyOut(ptr: number, dst: TypedArray, start: number, count: number): void {
     const index = ptr / dst.BYTES_PER_ELEMENT;
-    dst.set(this.of(ctorOf(dst)).subarray(index, index + count), start);
+    dst.set(this.of(ctorOf(dst)!).subarray(index, index + count), start);
   }
 }

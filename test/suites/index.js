@@ -1,7 +1,8 @@
 import identity from "./identity.js";
 import kernels from "./kernels.js";
+import linear from "./linear.js";
 import loader from "./loader.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, vectors, identity];
+export const suites = [loader, kernels, linear, vectors, identity];

@@ -1,0 +1,201 @@
+// ONNX QuantizeLinear / DequantizeLinear over a tensor viewed as [outer, axisLen, inner]:
+//   q = saturate(round_half_even(x / scale) + zero_point), division in float32, NaN -> 0;
+//   x = float32((q - zero_point) * scale).
+// Every layout reduces to two kinds of contiguous run: one scale for the whole run (per tensor,
+// per axis with inner > 1, blocks along the last axis), or one scale per element (per axis on the
+// last axis, blocks with inner > 1), so every axis gets vector code and none has a cliff.
+// Codes are i8, u8, i16 or u16 in memory; int4/uint4 are i8/u8 codes with bounds [-8, 7] / [0, 15],
+// packed afterwards (pack.ts).
+
+// Output types, as the TypeScript side numbers them.
+const INT8 = 0, UINT8 = 1, INT16 = 2, UINT16 = 3, INT4 = 4, UINT4 = 5;
+
+/** Per axis when blockSize is 0, else blocks of blockSize along the axis (scale: [outer, nblocks, inner]). */
+export function quantizeLinear(x: usize, q: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, type: i32): void {
+  if (type == INT8) quantizeLayout<i8>(x, q, outer, axisLen, inner, scale, zp, blockSize, -128, 127);
+  else if (type == UINT8) quantizeLayout<u8>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 255);
+  else if (type == INT16) quantizeLayout<i16>(x, q, outer, axisLen, inner, scale, zp, blockSize, -32768, 32767);
+  else if (type == UINT16) quantizeLayout<u16>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 65535);
+  else if (type == INT4) quantizeLayout<i8>(x, q, outer, axisLen, inner, scale, zp, blockSize, -8, 7);
+  else if (type == UINT4) quantizeLayout<u8>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 15);
+}
+
+export function dequantizeLinear(q: usize, y: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, type: i32): void {
+  if (type == INT8 || type == INT4) dequantizeLayout<i8>(q, y, outer, axisLen, inner, scale, zp, blockSize);
+  else if (type == UINT8 || type == UINT4) dequantizeLayout<u8>(q, y, outer, axisLen, inner, scale, zp, blockSize);
+  else if (type == INT16) dequantizeLayout<i16>(q, y, outer, axisLen, inner, scale, zp, blockSize);
+  else if (type == UINT16) dequantizeLayout<u16>(q, y, outer, axisLen, inner, scale, zp, blockSize);
+}
+
+// Zero points arrive as i32, one per scale.
+// @ts-ignore: decorator
+@inline function quantizeLayout<T>(x: usize, q: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, lo: f32, hi: f32): void {
+  const size = <usize>sizeof<T>();
+  if (blockSize == 0) {
+    for (let o = 0; o < outer; o++) {
+      const base = <usize>o * <usize>axisLen * <usize>inner;
+      if (inner == 1) {
+        quantizeEach<T>(x + (base << 2), q + base * size, axisLen, scale, zp, lo, hi);
+      } else {
+        for (let a = 0; a < axisLen; a++) {
+          const at = base + <usize>a * <usize>inner;
+          const s = load<f32>(scale + (<usize>a << 2));
+          const z = <f32>load<i32>(zp + (<usize>a << 2));
+          quantizeRun<T>(x + (at << 2), q + at * size, inner, s, z, lo, hi);
+        }
+      }
+    }
+    return;
+  }
+  const blocks = (axisLen + blockSize - 1) / blockSize;
+  for (let o = 0; o < outer; o++) {
+    const base = <usize>o * <usize>axisLen * <usize>inner;
+    for (let a = 0; a < axisLen; a++) {
+      const at = base + <usize>a * <usize>inner;
+      const k = (<usize>o * <usize>blocks + <usize>(a / blockSize)) * <usize>inner;
+      if (inner == 1) {
+        // A whole block of the last axis shares one scale: one run, then skip to the next block.
+        const n = min(blockSize, axisLen - a);
+        quantizeRun<T>(x + (at << 2), q + at * size, n, load<f32>(scale + (k << 2)), <f32>load<i32>(zp + (k << 2)), lo, hi);
+        a += n - 1;
+      } else {
+        quantizeEach<T>(x + (at << 2), q + at * size, inner, scale + (k << 2), zp + (k << 2), lo, hi);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dequantizeLayout<T>(q: usize, y: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32): void {
+  const size = <usize>sizeof<T>();
+  if (blockSize == 0) {
+    for (let o = 0; o < outer; o++) {
+      const base = <usize>o * <usize>axisLen * <usize>inner;
+      if (inner == 1) {
+        dequantizeEach<T>(q + base * size, y + (base << 2), axisLen, scale, zp);
+      } else {
+        for (let a = 0; a < axisLen; a++) {
+          const at = base + <usize>a * <usize>inner;
+          dequantizeRun<T>(q + at * size, y + (at << 2), inner, load<f32>(scale + (<usize>a << 2)), load<i32>(zp + (<usize>a << 2)));
+        }
+      }
+    }
+    return;
+  }
+  const blocks = (axisLen + blockSize - 1) / blockSize;
+  for (let o = 0; o < outer; o++) {
+    const base = <usize>o * <usize>axisLen * <usize>inner;
+    for (let a = 0; a < axisLen; a++) {
+      const at = base + <usize>a * <usize>inner;
+      const k = (<usize>o * <usize>blocks + <usize>(a / blockSize)) * <usize>inner;
+      if (inner == 1) {
+        const n = min(blockSize, axisLen - a);
+        dequantizeRun<T>(q + at * size, y + (at << 2), n, load<f32>(scale + (k << 2)), load<i32>(zp + (k << 2)));
+        a += n - 1;
+      } else {
+        dequantizeEach<T>(q + at * size, y + (at << 2), inner, scale + (k << 2), zp + (k << 2));
+      }
+    }
+  }
+}
+
+// One code, scalar: the reference the vector code reproduces lane for lane.
+// @ts-ignore: decorator
+@inline function code(x: f32, s: f32, z: f32, lo: f32, hi: f32): i32 {
+  if (x != x) return 0;
+  return <i32>min(max(nearest(x / s) + z, lo), hi);
+}
+
+// @ts-ignore: decorator
+@inline function codes(x: v128, s: v128, z: v128, lo: v128, hi: v128): v128 {
+  // A NaN stays NaN through min/max, and the saturating conversion turns it into 0.
+  return i32x4.trunc_sat_f32x4_s(f32x4.min(f32x4.max(f32x4.add(f32x4.nearest(f32x4.div(x, s)), z), lo), hi));
+}
+
+// Stores four i32x4 vectors of codes (already within T's range) as 16 values of T.
+// @ts-ignore: decorator
+@inline function store16<T>(q: usize, c0: v128, c1: v128, c2: v128, c3: v128): void {
+  if (sizeof<T>() == 1) {
+    const h0 = i16x8.narrow_i32x4_s(c0, c1);
+    const h1 = i16x8.narrow_i32x4_s(c2, c3);
+    v128.store(q, isSigned<T>() ? i8x16.narrow_i16x8_s(h0, h1) : i8x16.narrow_i16x8_u(h0, h1));
+  } else {
+    v128.store(q, isSigned<T>() ? i16x8.narrow_i32x4_s(c0, c1) : i16x8.narrow_i32x4_u(c0, c1));
+    v128.store(q, isSigned<T>() ? i16x8.narrow_i32x4_s(c2, c3) : i16x8.narrow_i32x4_u(c2, c3), 16);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function quantizeRun<T>(x: usize, q: usize, n: i32, s: f32, z: f32, lo: f32, hi: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s), vz = f32x4.splat(z), vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+    for (; i + 16 <= n; i += 16) {
+      const p = x + (<usize>i << 2);
+      store16<T>(q + <usize>i * sizeof<T>(),
+        codes(v128.load(p), vs, vz, vlo, vhi), codes(v128.load(p, 16), vs, vz, vlo, vhi),
+        codes(v128.load(p, 32), vs, vz, vlo, vhi), codes(v128.load(p, 48), vs, vz, vlo, vhi));
+    }
+  }
+  for (; i < n; i++) store<T>(q + <usize>i * sizeof<T>(), <T>code(load<f32>(x + (<usize>i << 2)), s, z, lo, hi));
+}
+
+// @ts-ignore: decorator
+@inline function quantizeEach<T>(x: usize, q: usize, n: i32, scale: usize, zp: usize, lo: f32, hi: f32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+    for (; i + 16 <= n; i += 16) {
+      const p = x + (<usize>i << 2), ps = scale + (<usize>i << 2), pz = zp + (<usize>i << 2);
+      store16<T>(q + <usize>i * sizeof<T>(),
+        codes(v128.load(p), v128.load(ps), f32x4.convert_i32x4_s(v128.load(pz)), vlo, vhi),
+        codes(v128.load(p, 16), v128.load(ps, 16), f32x4.convert_i32x4_s(v128.load(pz, 16)), vlo, vhi),
+        codes(v128.load(p, 32), v128.load(ps, 32), f32x4.convert_i32x4_s(v128.load(pz, 32)), vlo, vhi),
+        codes(v128.load(p, 48), v128.load(ps, 48), f32x4.convert_i32x4_s(v128.load(pz, 48)), vlo, vhi));
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<T>(q + <usize>i * sizeof<T>(), <T>code(load<f32>(x + at), load<f32>(scale + at), <f32>load<i32>(zp + at), lo, hi));
+  }
+}
+
+// Loads 4 codes of T starting at q and widens them to i32x4.
+// @ts-ignore: decorator
+@inline function load4<T>(q: usize): v128 {
+  if (sizeof<T>() == 1) {
+    const h = v128.load32_zero(q);
+    return isSigned<T>() ? i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(h)) : i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(h));
+  }
+  return isSigned<T>() ? v128.load16x4_s(q) : v128.load16x4_u(q);
+}
+
+// (q - zp) is exact in i32 and, below 2^24, in f32: one rounding, in the multiply.
+// @ts-ignore: decorator
+@inline function dequantizeRun<T>(q: usize, y: usize, n: i32, s: f32, z: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s), vz = i32x4.splat(z);
+    for (; i + 4 <= n; i += 4) {
+      const c = i32x4.sub(load4<T>(q + <usize>i * sizeof<T>()), vz);
+      v128.store(y + (<usize>i << 2), f32x4.mul(f32x4.convert_i32x4_s(c), vs));
+    }
+  }
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), <f32>(<i32>load<T>(q + <usize>i * sizeof<T>()) - z) * s);
+}
+
+// @ts-ignore: decorator
+@inline function dequantizeEach<T>(q: usize, y: usize, n: i32, scale: usize, zp: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const at = <usize>i << 2;
+      const c = i32x4.sub(load4<T>(q + <usize>i * sizeof<T>()), v128.load(zp + at));
+      v128.store(y + at, f32x4.mul(f32x4.convert_i32x4_s(c), v128.load(scale + at)));
+    }
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(y + at, <f32>(<i32>load<T>(q + <usize>i * sizeof<T>()) - load<i32>(zp + at)) * load<f32>(scale + at));
+  }
+}
