@@ -16,3 +16,5 @@ export function heapBase(): usize {
 export { quantizeLinear, dequantizeLinear } from "./linear/quantize";
 export { packNibbles, unpackNibbles } from "./linear/pack";
 export { rangeLinear } from "./linear/range";
+export { matmulInteger } from "./dot/matmul";
+export { accToFloat, accToInt8 } from "./dot/requantize";

@@ -2,5 +2,8 @@
 export { QsimdError, type QsimdErrorCode } from "./errors.js";
 export { loadSync, type LoadOptions, type WasmSource } from "./load.js";
 export type { Qsimd } from "./instance.js";
+export { quantizeMultiplier } from "./matmul.js";
+export { ResidentBuffer } from "./resident.js";
+export type { LinearType } from "./linear/layout.js";
 export type { Features } from "./features.js";
 export type { Variant } from "./exports.js";

@@ -13,6 +13,9 @@ export interface WasmExports {
   dequantizeLinear(q: number, y: number, outer: number, axisLen: number, inner: number, scale: number, zp: number, blockSize: number, type: number): void;
   packNibbles(codes: number, out: number, n: number): void;
   unpackNibbles(packed: number, codes: number, n: number, signed: boolean): void;
+  matmulInteger(a: number, b: number, y: number, m: number, k: number, n: number, aSigned: boolean, bSigned: boolean, aZps: number, bZp: number, pairs: number): void;
+  accToFloat(acc: number, out: number, m: number, n: number, scale: number, perColumn: boolean, bias: number): void;
+  accToInt8(acc: number, out: number, m: number, n: number, multiplier: number, shift: number, perColumn: boolean, outZp: number, lo: number, hi: number): void;
   rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
 }
 
@@ -21,7 +24,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

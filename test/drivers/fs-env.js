@@ -10,6 +10,7 @@ export function fsEnv(runtime, qsimd, ci) {
     ci,
     load: qsimd.load,
     loadSync: qsimd.loadSync,
+    quantizeMultiplier: qsimd.quantizeMultiplier,
     buildSource,
     buildUrl: (variant) => new URL(`dist/wasm/${variant}.wasm`, root),
     module: async (variant) => WebAssembly.compile(await buildSource(variant)),

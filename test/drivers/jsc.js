@@ -11,6 +11,7 @@ const env = {
   ci: typeof arguments !== "undefined" && Array.prototype.includes.call(arguments, "ci"),
   load: qsimd.load,
   loadSync: qsimd.loadSync,
+  quantizeMultiplier: qsimd.quantizeMultiplier,
   buildSource,
   module: (variant) => WebAssembly.compile(buildSource(variant)),
   shared(path, kind) {

@@ -13,6 +13,7 @@ const env = {
   ci: params.get("ci") === "1",
   load: qsimd.load,
   loadSync: qsimd.loadSync,
+  quantizeMultiplier: qsimd.quantizeMultiplier,
   buildSource,
   buildUrl: (variant) => new URL(`../../dist/wasm/${variant}.wasm`, import.meta.url),
   module: async (variant) => WebAssembly.compile(await buildSource(variant)),

@@ -14,6 +14,7 @@ const env = {
   ci,
   load: qsimd.load,
   loadSync: qsimd.loadSync,
+  quantizeMultiplier: qsimd.quantizeMultiplier,
   // Bytes cannot be compiled here; the suites get the imported modules instead.
   buildSource: async (variant) => modules[variant],
   module: async (variant) => modules[variant],

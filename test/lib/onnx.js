@@ -79,3 +79,40 @@ export function dynamicQuantizeLinear(x) {
   const data = Uint8Array.from(quantizeLinear(x, "uint8", [scale], [zeroPoint], new Int32Array(x.length)));
   return { data, scale, zeroPoint };
 }
+
+/** MatMulInteger: int32 sums with wrap-around; zero points per tensor, per row of a, per column of b. */
+export function matmulInteger(a, b, m, k, n, aZp = [0], bZp = [0]) {
+  const y = new Int32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const za = aZp.length === 1 ? aZp[0] : aZp[i];
+    for (let j = 0; j < n; j++) {
+      const zb = bZp.length === 1 ? bZp[0] : bZp[j];
+      let sum = 0;
+      for (let t = 0; t < k; t++) sum = (sum + (a[i * k + t] - za) * (b[t * n + j] - zb)) | 0;
+      y[i * n + j] = sum;
+    }
+  }
+  return y;
+}
+
+/** gemmlowp / TFLite fixed-point requantization of one int32 value, from the convention's definition. */
+export function requantize(acc, multiplier, shift, outZp, lo, hi) {
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const x = (acc << left) | 0; // int32 wrap-around, as the reference's int32 arithmetic
+  let high;
+  if (x === -2147483648 && multiplier === -2147483648) high = 2147483647;
+  else {
+    const ab = BigInt(x) * BigInt(multiplier);
+    const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
+    high = Number((ab + nudge) / (1n << 31n)); // BigInt division truncates toward zero, like C
+  }
+  let v = high;
+  if (right > 0) {
+    const mask = (1 << right) - 1;
+    const remainder = high & mask;
+    const threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+    v = (high >> right) + (remainder > threshold ? 1 : 0);
+  }
+  return Math.min(Math.max(v + outZp, lo), hi);
+}

@@ -2,7 +2,8 @@ import identity from "./identity.js";
 import kernels from "./kernels.js";
 import linear from "./linear.js";
 import loader from "./loader.js";
+import matmul from "./matmul.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, linear, vectors, identity];
+export const suites = [loader, kernels, linear, matmul, vectors, identity];
