@@ -1,7 +1,7 @@
 // The wasm ABI. Every kernel takes byte addresses into linear memory and element counts; the
 // TypeScript side owns the memory layout (see src/instance.ts), so the wasm needs no allocator.
 
-export { dotI8, dotI8U7 } from "./dot/i8";
+export { dotI8, dotU8I8, dotI8U7 } from "./dot/i8";
 export { f32ToF16, f16ToF32 } from "./convert/f16";
 export { f32ToBf16, bf16ToF32 } from "./convert/bf16";
 
@@ -18,3 +18,4 @@ export { packNibbles, unpackNibbles } from "./linear/pack";
 export { rangeLinear } from "./linear/range";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
+export { readBytes, copyBytes } from "./bench/bandwidth";

@@ -4,37 +4,37 @@ import { QsimdError } from "./errors.js";
 import { SCRATCH_BYTES } from "./memory.js";
 import { isResident, ResidentBuffer } from "./resident.js";
 
-type I8Operand = Int8Array | ResidentBuffer;
+type Operand = Int8Array | Uint8Array | ResidentBuffer;
 
 export function dotApi(ctx: Context) {
   const { e, memory, heap, scratch } = ctx;
 
-  /** A resident operand's address (its bytes read as int8), after checking it. */
-  function address(value: ResidentBuffer, what: string): number {
-    return ResidentBuffer.address(value, heap, what);
+  // Resident operands are used in place (their bytes read as the kernel's type); arrays stream
+  // through the scratch area, so memory stays flat however long they are.
+  function dot(kernel: (a: number, b: number, n: number) => number, a: Operand, b: Operand, aKind: "Int8Array" | "Uint8Array", name: string): number {
+    if (!isResident(a)) expectTypedArray(a, aKind, "a");
+    if (!isResident(b)) expectTypedArray(b, "Int8Array", "b");
+    if (a.byteLength !== b.byteLength) throw new QsimdError("LENGTH_MISMATCH", `${name}(a, b): lengths differ (${a.byteLength} and ${b.byteLength})`);
+    const n = a.byteLength;
+    const chunk = SCRATCH_BYTES / 2;
+    let total = 0;
+    for (let start = 0; start < n; start += chunk) {
+      const count = Math.min(chunk, n - start);
+      const pa = isResident(a) ? ResidentBuffer.address(a, heap, "a") + start : (memory.copyIn(scratch, a, start, count), scratch);
+      const pb = isResident(b) ? ResidentBuffer.address(b, heap, "b") + start : (memory.copyIn(scratch + chunk, b, start, count), scratch + chunk);
+      total += kernel(pa, pb, count);
+    }
+    return total;
   }
 
   return {
     /**
      * Sum of a[i] * b[i]. Exact: the result is an int32 whenever the true sum fits one (always for
      * n <= 131071) and the exact integer beyond that, never a wrapped value. Either operand may be a
-     * resident buffer (its bytes read as int8), which is used in place.
+     * resident buffer (its bytes read as int8), used in place.
      */
-    dotI8(a: I8Operand, b: I8Operand): number {
-      if (!isResident(a)) expectTypedArray(a, "Int8Array", "a");
-      if (!isResident(b)) expectTypedArray(b, "Int8Array", "b");
-      const length = (v: I8Operand) => (isResident(v) ? v.byteLength : v.length);
-      if (length(a) !== length(b)) throw new QsimdError("LENGTH_MISMATCH", `dotI8(a, b): lengths differ (${length(a)} and ${length(b)})`);
-      if (isResident(a) && isResident(b)) return e.dotI8(address(a, "a"), address(b, "b"), a.byteLength);
-      const chunk = SCRATCH_BYTES / 2;
-      let total = 0;
-      for (let start = 0; start < length(a); start += chunk) {
-        const count = Math.min(chunk, length(a) - start);
-        const pa = isResident(a) ? address(a, "a") + start : (memory.copyIn(scratch, a, start, count), scratch);
-        const pb = isResident(b) ? address(b, "b") + start : (memory.copyIn(scratch + chunk, b, start, count), scratch + chunk);
-        total += e.dotI8(pa, pb, count);
-      }
-      return total;
-    },
+    dotI8: (a: Int8Array | ResidentBuffer, b: Int8Array | ResidentBuffer): number => dot(e.dotI8, a, b, "Int8Array", "dotI8"),
+    /** Sum of a[i] * b[i] for uint8 a and int8 b (activations times weights), exact like dotI8. */
+    dotU8I8: (a: Uint8Array | ResidentBuffer, b: Int8Array | ResidentBuffer): number => dot(e.dotU8I8, a, b, "Uint8Array", "dotU8I8"),
   };
 }

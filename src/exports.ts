@@ -4,6 +4,7 @@ export interface WasmExports {
   VARIANT: WebAssembly.Global;
   heapBase(): number;
   dotI8(a: number, b: number, n: number): number;
+  dotU8I8(a: number, b: number, n: number): number;
   dotI8U7(a: number, b: number, n: number): number;
   f32ToF16(src: number, dst: number, n: number): void;
   f16ToF32(src: number, dst: number, n: number): void;
@@ -16,6 +17,8 @@ export interface WasmExports {
   matmulInteger(a: number, b: number, y: number, m: number, k: number, n: number, aSigned: boolean, bSigned: boolean, aZps: number, bZp: number, pairs: number): void;
   accToFloat(acc: number, out: number, m: number, n: number, scale: number, perColumn: boolean, bias: number): void;
   accToInt8(acc: number, out: number, m: number, n: number, multiplier: number, shift: number, perColumn: boolean, outZp: number, lo: number, hi: number): void;
+  readBytes(p: number, bytes: number): number;
+  copyBytes(dst: number, src: number, bytes: number): void;
   rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
 }
 
@@ -24,7 +27,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -1,3 +1,4 @@
+import { bandwidthApi } from "./bandwidth.js";
 import type { Context } from "./context.js";
 import { convertApi } from "./convert.js";
 import { dotApi } from "./dot.js";
@@ -11,7 +12,7 @@ import { MemoryViews, SCRATCH_BYTES, scratchBase } from "./memory.js";
 import { residentApi } from "./resident.js";
 
 type Api = ReturnType<typeof convertApi> & ReturnType<typeof dotApi> & ReturnType<typeof residentApi> &
-  ReturnType<typeof quantizeApi> & ReturnType<typeof paramsApi> & ReturnType<typeof matmulApi>;
+  ReturnType<typeof quantizeApi> & ReturnType<typeof paramsApi> & ReturnType<typeof matmulApi> & ReturnType<typeof bandwidthApi>;
 
 /** One qsimd instance: its own wasm memory, one build. */
 export interface Qsimd extends Api {
@@ -26,7 +27,7 @@ export function createInstance(e: WasmExports, variant: Variant, features: Featu
   const ctx: Context = { e, memory: new MemoryViews(e.memory), heap: new Heap(e.memory, scratch + SCRATCH_BYTES), scratch };
   const q = { variant, features: Object.freeze({ ...features }) };
   // Copy property descriptors, not values: some parts have getters (memoryBytes).
-  for (const part of [convertApi(ctx), dotApi(ctx), residentApi(ctx), quantizeApi(ctx), paramsApi(ctx), matmulApi(ctx)]) {
+  for (const part of [convertApi(ctx), dotApi(ctx), residentApi(ctx), quantizeApi(ctx), paramsApi(ctx), matmulApi(ctx), bandwidthApi(ctx)]) {
     Object.defineProperties(q, Object.getOwnPropertyDescriptors(part));
   }
   return q as Qsimd;

@@ -1,9 +1,9 @@
-import { describe, expectTypedArray } from "./check.js";
+import { describe } from "./check.js";
 import type { Context } from "./context.js";
 import { QsimdError } from "./errors.js";
 import { expectOptions } from "./linear/quantize.js";
-import type { TypedArray } from "./memory.js";
-import { isResident, ResidentBuffer } from "./resident.js";
+import { withOperands, type Operands } from "./operands.js";
+import { isResident, type ResidentBuffer } from "./resident.js";
 
 type Int8Type = "int8" | "uint8";
 type Operand = Int8Array | Uint8Array | ResidentBuffer;
@@ -100,63 +100,26 @@ function floats(value: unknown, count: number, what: string): { values: Float32A
 }
 
 export function matmulApi(ctx: Context) {
-  const { e, memory, heap } = ctx;
+  const { e } = ctx;
 
-  /** Runs the integer product; `sink(accPtr, temps)` turns the accumulators into the result. */
-  function product<R>(a: Operand, b: Operand, o: MatmulIntegerOptions, sink: (acc: number, alloc: (bytes: number) => number) => R, accInto?: number): R {
-    expectOptions(o, "matmulInteger(a, b, options)");
-    dims(o);
+  /** The integer product of a and b into `acc` (a temporary block unless given). */
+  function product(ops: Operands, a: Operand, b: Operand, o: MatmulIntegerOptions, acc?: number): number {
     const { m, k, n } = o;
     const aType = typeOf(a, o.aType, "a");
     const bType = typeOf(b, o.bType, "b");
     const aZp = integers(o.aZeroPoint, m, RANGE[aType][0], RANGE[aType][1], "aZeroPoint", "one per row of a");
     const bZp = integers(o.bZeroPoint, n, RANGE[bType][0], RANGE[bType][1], "bZeroPoint", "one per column of b");
-    const temps: number[] = [];
-    const alloc = (bytes: number) => {
-      const ptr = heap.alloc(bytes);
-      temps.push(ptr);
-      return ptr;
-    };
-    try {
-      const pa = place(a, m * k, "a", "m * k", alloc);
-      const pb = place(b, k * n, "b", "k * n", alloc);
-      const acc = accInto ?? alloc(m * n * 4);
-      const pAzp = alloc(m * 4);
-      memory.copyIn(pAzp, aZp, 0, m);
-      let pBzp = 0;
-      if (bZp.some((z) => z !== 0)) {
-        pBzp = alloc(n * 4);
-        memory.copyIn(pBzp, bZp, 0, n);
-      }
-      e.matmulInteger(pa, pb, acc, m, k, n, aType === "int8", bType === "int8", pAzp, pBzp, alloc(m * Math.ceil(k / 2) * 4));
-      return sink(acc, alloc);
-    } finally {
-      for (const ptr of temps) heap.release(ptr);
-    }
+    const pa = ops.input(a, m * k, "a", "m * k");
+    const pb = ops.input(b, k * n, "b", "k * n");
+    const y = acc ?? ops.alloc(m * n * 4);
+    const pBzp = bZp.some((z) => z !== 0) ? ops.copy(bZp) : 0;
+    e.matmulInteger(pa, pb, y, m, k, n, aType === "int8", bType === "int8", ops.copy(aZp), pBzp, ops.alloc(m * Math.ceil(k / 2) * 4));
+    return y;
   }
 
-  /** The operand's address: a resident buffer as it is, a typed array copied into a temporary block. */
-  function place(value: Operand, bytes: number, what: string, size: string, alloc: (bytes: number) => number): number {
-    const length = isResident(value) ? value.byteLength : value.length;
-    if (length !== bytes) throw new QsimdError("LENGTH_MISMATCH", `${what} holds ${length} bytes, ${size} = ${bytes}`);
-    if (isResident(value)) return ResidentBuffer.address(value, heap, what);
-    const ptr = alloc(bytes);
-    memory.copyIn(ptr, value, 0, bytes);
-    return ptr;
-  }
-
-  /** The output's address when it is a resident buffer of the right size; undefined for arrays. */
-  function residentOut(out: unknown, bytes: number): number | undefined {
-    if (!isResident(out)) return undefined;
-    if (out.byteLength !== bytes) throw new QsimdError("LENGTH_MISMATCH", `out holds ${out.byteLength} bytes, the result needs ${bytes}`);
-    return ResidentBuffer.address(out, heap, "out");
-  }
-
-  function arrayOut<T extends TypedArray>(out: unknown, kind: string, length: number, make: () => T): T {
-    if (out === undefined) return make();
-    expectTypedArray(out, kind as "Float32Array", "out");
-    if ((out as T).length !== length) throw new QsimdError("LENGTH_MISMATCH", `out has ${(out as T).length} elements, the result has ${length}`);
-    return out as T;
+  function start(options: MatmulIntegerOptions, what: string): void {
+    expectOptions(options, `${what}(a, b, options)`);
+    dims(options);
   }
 
   return {
@@ -166,13 +129,13 @@ export function matmulApi(ctx: Context) {
      * Int32Array or a resident buffer of m * n * 4 bytes.
      */
     matmulInteger(a: Operand, b: Operand, options: MatmulIntegerOptions & { out?: Int32Array | ResidentBuffer }): Int32Array | ResidentBuffer {
-      const into = residentOut(options?.out, (options?.m ?? 0) * (options?.n ?? 0) * 4);
-      return product(a, b, options, (acc) => {
-        if (into !== undefined) return options.out as ResidentBuffer;
-        const result = arrayOut(options.out, "Int32Array", options.m * options.n, () => new Int32Array(options.m * options.n));
-        memory.copyOut(acc, result, 0, result.length);
-        return result;
-      }, into);
+      start(options, "matmulInteger");
+      const { m, n } = options;
+      return withOperands(ctx, (ops) => {
+        const out = ops.output(options.out, "Int32Array", m * n, m * n * 4, () => new Int32Array(m * n));
+        product(ops, a, b, options, out.ptr);
+        return out.finish();
+      });
     },
 
     /**
@@ -180,36 +143,24 @@ export function matmulApi(ctx: Context) {
      * (bScale per tensor or per column; the bias optional), the same bits in every build.
      */
     matmulIntegerToFloat(a: Operand, b: Operand, options: MatmulFloatOptions): Float32Array | ResidentBuffer {
-      expectOptions(options, "matmulIntegerToFloat(a, b, options)");
-      dims(options);
+      start(options, "matmulIntegerToFloat");
       const { m, n } = options;
       if (!Number.isFinite(options.aScale)) throw new QsimdError("INVALID_ARGUMENT", `aScale must be a finite number, got ${describe(options.aScale)}`);
       const { values: bScale, perColumn } = floats(options.bScale, n, "bScale");
       const scale = bScale.map((s) => Math.fround(options.aScale * s));
       const bias = options.bias === undefined ? undefined : floats(options.bias, n, "bias");
       if (bias && !bias.perColumn && n !== 1) throw new QsimdError("LENGTH_MISMATCH", `bias needs ${n} values, one per column`);
-      const into = residentOut(options.out, m * n * 4);
-      const result = into === undefined ? arrayOut(options.out, "Float32Array", m * n, () => new Float32Array(m * n)) : undefined;
-      return product(a, b, options, (acc, alloc) => {
-        const ps = alloc(scale.length * 4);
-        memory.copyIn(ps, scale, 0, scale.length);
-        let pBias = 0;
-        if (bias) {
-          pBias = alloc(n * 4);
-          memory.copyIn(pBias, bias.values, 0, n);
-        }
-        const dst = into ?? alloc(m * n * 4);
-        e.accToFloat(acc, dst, m, n, ps, perColumn, pBias);
-        if (!result) return options.out as ResidentBuffer;
-        memory.copyOut(dst, result, 0, m * n);
-        return result;
+      return withOperands(ctx, (ops) => {
+        const out = ops.output(options.out, "Float32Array", m * n, m * n * 4, () => new Float32Array(m * n));
+        const acc = product(ops, a, b, options);
+        e.accToFloat(acc, out.ptr, m, n, ops.copy(scale), perColumn, bias ? ops.copy(bias.values) : 0);
+        return out.finish();
       });
     },
 
     /** MatMulInteger, then the integer-only requantization of gemmlowp / TFLite to int8 or uint8. */
     matmulIntegerRequantize(a: Operand, b: Operand, options: MatmulRequantizeOptions): Int8Array | Uint8Array | ResidentBuffer {
-      expectOptions(options, "matmulIntegerRequantize(a, b, options)");
-      dims(options);
+      start(options, "matmulIntegerRequantize");
       const { m, n } = options;
       const outType = options.outType ?? "int8";
       if (outType !== "int8" && outType !== "uint8") throw new QsimdError("INVALID_ARGUMENT", `outType must be "int8" or "uint8", got ${JSON.stringify(outType)}`);
@@ -218,19 +169,12 @@ export function matmulApi(ctx: Context) {
       const shift = integers(options.shift, n, -31, 31, "shift", "one per column of b");
       const perColumn = [options.multiplier, options.shift].some((v) => typeof v !== "number" && (v as ArrayLike<number>)?.length !== 1);
       const outZp = integers(options.outZeroPoint, 1, lo, hi, "outZeroPoint", "one per tensor")[0];
-      const into = residentOut(options.out, m * n);
       const Out = outType === "int8" ? Int8Array : Uint8Array;
-      const result = into === undefined ? arrayOut(options.out, Out.name, m * n, () => new Out(m * n)) : undefined;
-      return product(a, b, options, (acc, alloc) => {
-        const pm = alloc(n * 4);
-        const psh = alloc(n * 4);
-        memory.copyIn(pm, multiplier, 0, n);
-        memory.copyIn(psh, shift, 0, n);
-        const dst = into ?? alloc(m * n);
-        e.accToInt8(acc, dst, m, n, pm, psh, perColumn, outZp, lo, hi);
-        if (!result) return options.out as ResidentBuffer;
-        memory.copyOut(dst, result, 0, m * n);
-        return result;
+      return withOperands(ctx, (ops) => {
+        const out = ops.output(options.out, Out.name, m * n, m * n, () => new Out(m * n));
+        const acc = product(ops, a, b, options);
+        e.accToInt8(acc, out.ptr, m, n, ops.copy(multiplier), ops.copy(shift), perColumn, outZp, lo, hi);
+        return out.finish();
       });
     },
   };

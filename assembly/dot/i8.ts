@@ -13,12 +13,34 @@ const CHUNK: i32 = 65536;
 export function dotI8(a: usize, b: usize, n: i32): f64 {
   let total: i64 = 0;
   for (let start = 0; start < n; start += CHUNK) {
-    total += <i64>dotChunk(a + <usize>start, b + <usize>start, min(n - start, CHUNK));
+    total += <i64>dotChunk<i8>(a + <usize>start, b + <usize>start, min(n - start, CHUNK));
   }
   return <f64>total;
 }
 
-function dotChunk(a: usize, b: usize, n: i32): i32 {
+/** uint8 a times int8 b: a chunk sums to at most 65536 * 255 * 128 < 2^31, so the same chunking holds. */
+export function dotU8I8(a: usize, b: usize, n: i32): f64 {
+  let total: i64 = 0;
+  for (let start = 0; start < n; start += CHUNK) {
+    total += <i64>dotChunk<u8>(a + <usize>start, b + <usize>start, min(n - start, CHUNK));
+  }
+  return <f64>total;
+}
+
+// a's values as i32.
+// @ts-ignore: decorator
+@inline function loadA<TA>(p: usize): i32 {
+  return isSigned<TA>() ? <i32>load<i8>(p) : <i32>load<u8>(p);
+}
+
+// @ts-ignore: decorator
+@inline function load8A<TA>(p: usize): v128 {
+  return isSigned<TA>() ? v128.load8x8_s(p) : v128.load8x8_u(p);
+}
+
+/** Sum of a[i] * b[i], a of type TA (i8 or u8), b int8. */
+// @ts-ignore: decorator
+@inline function dotChunk<TA>(a: usize, b: usize, n: i32): i32 {
   let sum: i32 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -31,13 +53,13 @@ function dotChunk(a: usize, b: usize, n: i32): i32 {
     for (; i + 32 <= n; i += 32) {
       const pa = a + <usize>i;
       const pb = b + <usize>i;
-      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(pa), v128.load8x8_s(pb)));
-      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load8x8_s(pa, 8), v128.load8x8_s(pb, 8)));
-      acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(v128.load8x8_s(pa, 16), v128.load8x8_s(pb, 16)));
-      acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(v128.load8x8_s(pa, 24), v128.load8x8_s(pb, 24)));
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(load8A<TA>(pa), v128.load8x8_s(pb)));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(load8A<TA>(pa + 8), v128.load8x8_s(pb, 8)));
+      acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(load8A<TA>(pa + 16), v128.load8x8_s(pb, 16)));
+      acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(load8A<TA>(pa + 24), v128.load8x8_s(pb, 24)));
     }
     for (; i + 8 <= n; i += 8) {
-      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(a + <usize>i), v128.load8x8_s(b + <usize>i)));
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(load8A<TA>(a + <usize>i), v128.load8x8_s(b + <usize>i)));
     }
     sum = sumLanes(i32x4.add(i32x4.add(acc0, acc1), i32x4.add(acc2, acc3)));
   } else {
@@ -46,15 +68,15 @@ function dotChunk(a: usize, b: usize, n: i32): i32 {
     for (; i + 4 <= n; i += 4) {
       const pa = a + <usize>i;
       const pb = b + <usize>i;
-      s0 += <i32>load<i8>(pa) * <i32>load<i8>(pb);
-      s1 += <i32>load<i8>(pa, 1) * <i32>load<i8>(pb, 1);
-      s2 += <i32>load<i8>(pa, 2) * <i32>load<i8>(pb, 2);
-      s3 += <i32>load<i8>(pa, 3) * <i32>load<i8>(pb, 3);
+      s0 += loadA<TA>(pa) * <i32>load<i8>(pb);
+      s1 += loadA<TA>(pa + 1) * <i32>load<i8>(pb, 1);
+      s2 += loadA<TA>(pa + 2) * <i32>load<i8>(pb, 2);
+      s3 += loadA<TA>(pa + 3) * <i32>load<i8>(pb, 3);
     }
     sum = s0 + s1 + s2 + s3;
   }
   for (; i < n; i++) {
-    sum += <i32>load<i8>(a + <usize>i) * <i32>load<i8>(b + <usize>i);
+    sum += loadA<TA>(a + <usize>i) * <i32>load<i8>(b + <usize>i);
   }
   return sum;
 }
@@ -66,7 +88,7 @@ function dotChunk(a: usize, b: usize, n: i32): i32 {
  * behind its flag drops the accumulator) is never used.
  */
 export function dotI8U7(a: usize, b: usize, n: i32): i32 {
-  if (!ASC_FEATURE_RELAXED_SIMD) return dotChunk(a, b, n);
+  if (!ASC_FEATURE_RELAXED_SIMD) return dotChunk<i8>(a, b, n);
   let acc = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= n; i += 16) {

@@ -1,6 +1,6 @@
 import { expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
-import { withTemp } from "../temp.js";
+import { withOperands } from "../operands.js";
 import { type LayoutOptions, type LinearType, resolveLayout, typeInfo } from "./layout.js";
 import { expectOptions, quantizeApi } from "./quantize.js";
 
@@ -46,9 +46,9 @@ export function paramsApi(ctx: Context) {
     const scale = new Float32Array(layout.scales);
     const zeroPoint = new ZERO_POINT_ARRAYS[options.type](layout.scales);
     const [lo, hi] = [new Float32Array(layout.scales), new Float32Array(layout.scales)];
-    withTemp(ctx, [x.length * 4, layout.scales * 4, layout.scales * 4], ([px, plo, phi]) => {
-      memory.copyIn(px, x, 0, x.length);
-      e.rangeLinear(px, layout.outer, layout.axisLen, layout.inner, layout.blockSize, plo, phi, layout.scales);
+    withOperands(ctx, (ops) => {
+      const [plo, phi] = [ops.alloc(layout.scales * 4), ops.alloc(layout.scales * 4)];
+      e.rangeLinear(ops.copy(x), layout.outer, layout.axisLen, layout.inner, layout.blockSize, plo, phi, layout.scales);
       memory.copyOut(plo, lo, 0, lo.length);
       memory.copyOut(phi, hi, 0, hi.length);
     });

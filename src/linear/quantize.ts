@@ -2,7 +2,8 @@ import { describe, expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
 import { QsimdError } from "../errors.js";
 import type { TypedArray } from "../memory.js";
-import { withTemp } from "../temp.js";
+import { withOperands } from "../operands.js";
+import { isResident, type ResidentBuffer } from "../resident.js";
 import { type Layout, type LayoutOptions, type LinearType, resolveLayout, type TypeInfo, TYPES, typeInfo } from "./layout.js";
 
 export interface QuantizeOptions extends LayoutOptions {
@@ -11,8 +12,8 @@ export interface QuantizeOptions extends LayoutOptions {
   scale: number | ArrayLike<number>;
   /** One per scale, or a single one for all; default 0. */
   zeroPoint?: number | ArrayLike<number>;
-  /** Receives the result: the type's array of the input's length (int4/uint4: Uint8Array of ceil(n / 2) bytes). */
-  out?: TypedArray;
+  /** Receives the result: the type's array of the input's length (int4/uint4: Uint8Array of ceil(n / 2) bytes), or a resident buffer of that size. */
+  out?: TypedArray | ResidentBuffer;
 }
 
 export interface DequantizeOptions extends LayoutOptions {
@@ -20,7 +21,7 @@ export interface DequantizeOptions extends LayoutOptions {
   type?: LinearType;
   scale: number | ArrayLike<number>;
   zeroPoint?: number | ArrayLike<number>;
-  out?: Float32Array;
+  out?: Float32Array | ResidentBuffer;
 }
 
 const ARRAYS: Record<string, { new (n: number): TypedArray }> = { Int8Array, Uint8Array, Int16Array, Uint16Array };
@@ -81,62 +82,58 @@ function scaledLayout(count: number, options: LayoutOptions & { scale: unknown }
   return { layout, scales };
 }
 
-function output<T extends TypedArray>(out: unknown, kind: string, length: number, create: () => T): T {
-  if (out === undefined) return create();
-  expectTypedArray(out, kind as "Uint8Array", "out");
-  if ((out as T).length !== length) {
-    throw new QsimdError("LENGTH_MISMATCH", `out has ${(out as T).length} elements, the result has ${length}`);
-  }
-  return out as T;
-}
-
 export function quantizeApi(ctx: Context) {
-  const { e, memory } = ctx;
+  const { e } = ctx;
 
-  function quantizeLinear(x: Float32Array, options: QuantizeOptions): TypedArray {
-    expectTypedArray(x, "Float32Array", "x");
+  /**
+   * ONNX QuantizeLinear. `x` may be a resident buffer of float32 bytes, `out` a resident buffer;
+   * both are then used in place, with no copies.
+   */
+  function quantizeLinear(x: Float32Array | ResidentBuffer, options: QuantizeOptions): TypedArray | ResidentBuffer {
+    if (!isResident(x)) expectTypedArray(x, "Float32Array", "x");
     expectOptions(options, "quantizeLinear(x, options)");
     const t = typeInfo(options.type);
-    const { layout, scales } = scaledLayout(x.length, options, "quantizeLinear");
+    const n = isResident(x) ? Math.floor(x.byteLength / 4) : x.length;
+    const { layout, scales } = scaledLayout(n, options, "quantizeLinear");
     const zps = toZeroPoints(options.zeroPoint, layout.scales, t, options.type);
-    const n = x.length;
     const length = t.packed ? Math.ceil(n / 2) : n;
-    const result = output(options.out, t.array, length, () => new ARRAYS[t.array](length));
-    withTemp(ctx, [n * 4, n * t.codeBytes, scales.length * 4, zps.length * 4, t.packed ? length : 0], ([px, pq, ps, pz, pp]) => {
-      memory.copyIn(px, x, 0, n);
-      memory.copyIn(ps, scales, 0, scales.length);
-      memory.copyIn(pz, zps, 0, zps.length);
-      e.quantizeLinear(px, pq, layout.outer, layout.axisLen, layout.inner, ps, pz, layout.blockSize, t.id);
-      if (t.packed) e.packNibbles(pq, pp, n);
-      memory.copyOut(t.packed ? pp : pq, result, 0, length);
+    return withOperands(ctx, (ops) => {
+      const out = ops.output(options.out, t.array, length, length * t.codeBytes, () => new ARRAYS[t.array](length));
+      const px = ops.input(x, n * 4, "x", "4 bytes per element");
+      const codes = t.packed ? ops.alloc(n) : out.ptr;
+      e.quantizeLinear(px, codes, layout.outer, layout.axisLen, layout.inner, ops.copy(scales), ops.copy(zps), layout.blockSize, t.id);
+      if (t.packed) e.packNibbles(codes, out.ptr, n);
+      return out.finish();
     });
-    return result;
   }
 
-  function dequantizeLinear(q: TypedArray, options: DequantizeOptions): Float32Array {
+  /** ONNX DequantizeLinear. `q` and `out` may be resident buffers, used in place. */
+  function dequantizeLinear(q: TypedArray | ResidentBuffer, options: DequantizeOptions): Float32Array | ResidentBuffer {
     expectOptions(options, "dequantizeLinear(q, options)");
+    if (isResident(q) && options.type === undefined) {
+      throw new QsimdError("INVALID_ARGUMENT", "q is a resident buffer: name its type (int8, uint8, int16, uint16, int4 or uint4)");
+    }
     const typeName = options.type ?? inferType(q);
     const t = typeInfo(typeName);
-    expectTypedArray(q, t.array as "Uint8Array", `q (${typeName})`);
-    const count = options.shape ? options.shape.reduce((p, d) => p * d, 1) : t.packed ? q.length * 2 : q.length;
-    if (t.packed && q.length !== Math.ceil(count / 2)) {
-      throw new QsimdError("LENGTH_MISMATCH", `${count} ${typeName} values take ${Math.ceil(count / 2)} bytes, q has ${q.length}`);
+    if (!isResident(q)) expectTypedArray(q, t.array as "Uint8Array", `q (${typeName})`);
+    const stored = q.byteLength / t.codeBytes; // codes, or bytes of nibbles
+    const count = options.shape ? options.shape.reduce((p, d) => p * d, 1) : t.packed ? stored * 2 : stored;
+    if (t.packed && stored !== Math.ceil(count / 2)) {
+      throw new QsimdError("LENGTH_MISMATCH", `${count} ${typeName} values take ${Math.ceil(count / 2)} bytes, q has ${stored}`);
     }
-    if (!t.packed && q.length !== count) {
-      throw new QsimdError("LENGTH_MISMATCH", `shape holds ${count} elements, q has ${q.length}`);
+    if (!t.packed && stored !== count) {
+      throw new QsimdError("LENGTH_MISMATCH", `shape holds ${count} elements, q has ${stored}`);
     }
     const { layout, scales } = scaledLayout(count, options, "dequantizeLinear");
     const zps = toZeroPoints(options.zeroPoint, layout.scales, t, typeName);
-    const result = output(options.out, "Float32Array", count, () => new Float32Array(count));
-    withTemp(ctx, [q.byteLength, t.packed ? count : 0, count * 4, scales.length * 4, zps.length * 4], ([pin, pc, py, ps, pz]) => {
-      memory.copyIn(pin, q, 0, q.length);
-      memory.copyIn(ps, scales, 0, scales.length);
-      memory.copyIn(pz, zps, 0, zps.length);
-      if (t.packed) e.unpackNibbles(pin, pc, count, typeName === "int4");
-      e.dequantizeLinear(t.packed ? pc : pin, py, layout.outer, layout.axisLen, layout.inner, ps, pz, layout.blockSize, t.id);
-      memory.copyOut(py, result, 0, count);
+    return withOperands(ctx, (ops) => {
+      const out = ops.output(options.out, "Float32Array", count, count * 4, () => new Float32Array(count));
+      const pin = ops.input(q, q.byteLength, "q", "its size");
+      let codes = pin;
+      if (t.packed) e.unpackNibbles(pin, (codes = ops.alloc(count)), count, typeName === "int4");
+      e.dequantizeLinear(codes, out.ptr, layout.outer, layout.axisLen, layout.inner, ops.copy(scales), ops.copy(zps), layout.blockSize, t.id);
+      return out.finish();
     });
-    return result;
   }
 
   return { quantizeLinear, dequantizeLinear };

@@ -20,11 +20,13 @@ export default function identity(test, env) {
       const b = randomInt8(r, n);
       const results = instances.map((q) => ({
         f16: q.f32ToF16(x), f16Back: q.f16ToF32(h), bf16: q.f32ToBf16(x), bf16Back: q.bf16ToF32(h), dot: q.dotI8(a, b),
+        dotU8: q.dotU8I8(new Uint8Array(a.buffer), b),
       }));
       for (let i = 1; i < instances.length; i++) {
         const what = `${instances[i].variant} vs ${instances[0].variant}, round ${round}, n = ${n}`;
         for (const key of ["f16", "f16Back", "bf16", "bf16Back"]) sameBits(results[i][key], results[0][key], `${key}, ${what}`);
         equal(results[i].dot, results[0].dot, `dotI8, ${what}`);
+        equal(results[i].dotU8, results[0].dotU8, `dotU8I8, ${what}`);
       }
     }
   });

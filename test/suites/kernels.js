@@ -36,6 +36,19 @@ export default function kernels(test, env) {
     equal(qs.dotI8(a, b), oracle.dotI8(a, b));
   });
 
+  test("dotU8I8 equals the exact sum, past int32 too", async () => {
+    const qs = await instance();
+    const r = rng(17);
+    for (const n of [0, 1, 7, 8, 31, 32, 33, 1000, 4103]) {
+      const a = Uint8Array.from({ length: n }, () => r.u32());
+      const b = randomInt8(r, n);
+      equal(qs.dotU8I8(a, b), oracle.dotI8(a, b), `n = ${n}`);
+    }
+    const n = 300_000;
+    equal(qs.dotU8I8(new Uint8Array(n).fill(255), new Int8Array(n).fill(-128)), -255 * 128 * n);
+    await rejects(() => qs.dotU8I8(new Int8Array(2), new Int8Array(2)), "INVALID_ARGUMENT", /a must be a Uint8Array/);
+  });
+
   test("dotI8 reads subarrays at their offsets", async () => {
     const qs = await instance();
     const r = rng(5);

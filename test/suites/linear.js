@@ -50,6 +50,27 @@ export default function linear(test, env) {
     sameBits(qs.dequantizeLinear(Uint8Array.of(0xf0), { type: "uint4", scale: 0.5, zeroPoint: 8 }), Float32Array.of(-4, 3.5));
   });
 
+  test("quantizeLinear and dequantizeLinear work in place on resident buffers", async () => {
+    const qs = await instance();
+    const r = rng(12);
+    for (const type of TYPES) {
+      const c = randomCase(r, type);
+      const want = qs.quantizeLinear(c.x, c.options);
+      const x = qs.upload(c.x);
+      const out = qs.alloc(want.byteLength);
+      equal(qs.quantizeLinear(x, { ...c.options, out }), out);
+      sameBits(out.view(Uint8Array), new Uint8Array(want.buffer, want.byteOffset, want.byteLength), `quantize ${c.what}`);
+      const back = qs.alloc(c.x.length * 4);
+      equal(qs.dequantizeLinear(out, { ...c.options, type, out: back }), back);
+      sameBits(back.view(Float32Array), qs.dequantizeLinear(want, { ...c.options, type }), `dequantize ${c.what}`);
+      await rejects(() => qs.dequantizeLinear(out, { ...c.options, type: undefined }), "INVALID_ARGUMENT", /name its type/);
+      for (const b of [x, out, back]) b.free();
+    }
+    const odd = qs.alloc(13);
+    await rejects(() => qs.quantizeLinear(odd, { type: "int8", scale: 1 }), "LENGTH_MISMATCH", /x holds 13 bytes/);
+    odd.free();
+  });
+
   test("quantizeLinear writes into a caller's array", async () => {
     const qs = await instance();
     const out = new Int8Array(3);

@@ -1,0 +1,27 @@
+// A small portable timing loop (no Node APIs): warm-up, then repeated samples of a batch of calls,
+// reported as the median time per call and the spread between the quartiles.
+
+export function measure(fn, { ms = 400, minSamples = 7 } = {}) {
+  // Warm-up: let the engine tier up, and find a batch size that takes at least ~5 ms.
+  let batch = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    const t = performance.now() - t0;
+    if (t >= 5 || batch >= 1 << 20) break;
+    batch *= t < 0.5 ? 8 : 2;
+  }
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < minSamples || performance.now() - start < ms) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    samples.push((performance.now() - t0) / batch);
+    if (samples.length > 1000) break;
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  const median = at(0.5);
+  const spread = (at(0.75) - at(0.25)) / median;
+  return { ms: median, spread, samples: samples.length, noisy: spread > 0.1 };
+}

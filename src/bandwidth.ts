@@ -1,0 +1,37 @@
+import type { Context } from "./context.js";
+import { QsimdError } from "./errors.js";
+import { withOperands } from "./operands.js";
+
+export function bandwidthApi(ctx: Context) {
+  return {
+    /**
+     * The memory roofline of this device's WebAssembly: GB/s reading (or, with `copy`, copying)
+     * a buffer of `byteLength` bytes in this instance's memory, the best of repeated passes over
+     * about `ms` milliseconds. Larger than the caches, it is the DRAM bandwidth a kernel can hope for.
+     */
+    measureBandwidth(byteLength: number, { copy = false, ms = 200 }: { copy?: boolean; ms?: number } = {}): number {
+      if (!Number.isSafeInteger(byteLength) || byteLength < 64 || byteLength > 2 ** 30) {
+        throw new QsimdError("INVALID_ARGUMENT", `byteLength must be an integer from 64 to 2^30, got ${byteLength}`);
+      }
+      const bytes = byteLength & ~63;
+      return withOperands(ctx, (ops) => {
+        const src = ops.alloc(bytes);
+        const dst = copy ? ops.alloc(bytes) : 0;
+        ctx.memory.of(Uint8Array).fill(1, src, src + bytes); // touch every page before timing
+        let best = Infinity;
+        let sink = 0;
+        const start = performance.now();
+        for (let pass = 0; pass < 3 || performance.now() - start < ms; pass++) {
+          const t0 = performance.now();
+          if (copy) ctx.e.copyBytes(dst, src, bytes);
+          else sink ^= ctx.e.readBytes(src, bytes);
+          const t = performance.now() - t0;
+          if (t > 0) best = Math.min(best, t);
+        }
+        if (sink === 0.5) throw new Error("unreachable"); // keeps the checksum alive
+        // A copy moves each byte twice (read and write).
+        return ((copy ? 2 : 1) * bytes) / (best * 1e6);
+      });
+    },
+  };
+}
