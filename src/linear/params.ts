@@ -1,8 +1,9 @@
 import { expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
-import { withOperands } from "../operands.js";
-import { type LayoutOptions, type LinearType, resolveLayout, typeInfo } from "./layout.js";
-import { expectOptions, quantizeApi } from "./quantize.js";
+import { type Operands, withOperands } from "../operands.js";
+import { isResident, type ResidentBuffer } from "../resident.js";
+import { type LayoutOptions, type LinearType, resolveLayout, TYPES, typeInfo } from "./layout.js";
+import { expectOptions } from "./quantize.js";
 
 export interface QuantParamsOptions extends LayoutOptions {
   type: LinearType;
@@ -24,7 +25,6 @@ function roundHalfEven(v: number): number {
 
 export function paramsApi(ctx: Context) {
   const { e, memory } = ctx;
-  const { quantizeLinear } = quantizeApi(ctx);
 
   /**
    * Scales and zero points from the data's range, per tensor (default), per axis (`axis`) or per block
@@ -33,25 +33,28 @@ export function paramsApi(ctx: Context) {
    *   asymmetric: scale = (rmax - rmin) / (qmax - qmin), zeroPoint = clamp(roundHalfEven(qmin - rmin / scale))
    *   symmetric:  a = max(-rmin, rmax); scale = 2a / (qmax - qmin), zeroPoint = roundHalfEven((qmin + qmax) / 2)
    * A slice that is all zeros gets scale 1 and zero point 0 (clamped into the range); where rmax - rmin
- * overflows float32, scale = rmax / (qmax - qmin) - rmin / (qmax - qmin).
+   * overflows float32, scale = rmax / (qmax - qmin) - rmin / (qmax - qmin). `x` may be a resident buffer.
    */
-  function quantParams(x: Float32Array, options: QuantParamsOptions) {
-    expectTypedArray(x, "Float32Array", "x");
+  function quantParams(x: Float32Array | ResidentBuffer, options: QuantParamsOptions) {
+    if (!isResident(x)) expectTypedArray(x, "Float32Array", "x");
     expectOptions(options, "quantParams(x, options)");
+    return withOperands(ctx, (ops) => paramsAt(ops, ops.input(x, x.byteLength - (x.byteLength % 4), "x", "4 bytes per element"), x.byteLength >> 2, options));
+  }
+
+  /** Parameters for the n float32 values at px. */
+  function paramsAt(ops: Operands, px: number, n: number, options: QuantParamsOptions) {
     const t = typeInfo(options.type);
-    const layout = resolveLayout(x.length, options, options.axis === undefined && options.blockSize === undefined);
+    const layout = resolveLayout(n, options, options.axis === undefined && options.blockSize === undefined);
     const qmin = t.min + (options.narrowRange ? 1 : 0);
     const qmax = t.max;
     const levels = qmax - qmin;
     const scale = new Float32Array(layout.scales);
     const zeroPoint = new ZERO_POINT_ARRAYS[options.type](layout.scales);
     const [lo, hi] = [new Float32Array(layout.scales), new Float32Array(layout.scales)];
-    withOperands(ctx, (ops) => {
-      const [plo, phi] = [ops.alloc(layout.scales * 4), ops.alloc(layout.scales * 4)];
-      e.rangeLinear(ops.copy(x), layout.outer, layout.axisLen, layout.inner, layout.blockSize, plo, phi, layout.scales);
-      memory.copyOut(plo, lo, 0, lo.length);
-      memory.copyOut(phi, hi, 0, hi.length);
-    });
+    const [plo, phi] = [ops.alloc(layout.scales * 4), ops.alloc(layout.scales * 4)];
+    e.rangeLinear(px, layout.outer, layout.axisLen, layout.inner, layout.blockSize, plo, phi, layout.scales);
+    memory.copyOut(plo, lo, 0, lo.length);
+    memory.copyOut(phi, hi, 0, hi.length);
     for (let i = 0; i < layout.scales; i++) {
       let rmin = lo[i];
       let rmax = hi[i];
@@ -79,11 +82,21 @@ export function paramsApi(ctx: Context) {
   return {
     quantParams,
 
-    /** ONNX DynamicQuantizeLinear: uint8, per tensor, asymmetric, the range always containing 0. */
-    dynamicQuantizeLinear(x: Float32Array): { data: Uint8Array; scale: number; zeroPoint: number } {
-      const { scale, zeroPoint } = quantParams(x, { type: "uint8" });
-      const data = quantizeLinear(x, { type: "uint8", scale, zeroPoint }) as Uint8Array;
-      return { data, scale: scale[0], zeroPoint: zeroPoint[0] };
+    /**
+     * ONNX DynamicQuantizeLinear: uint8, per tensor, asymmetric, the range always containing 0 (and
+     * non-finite values left out of it). `x` and `out` may be resident buffers; x is read in place
+     * or copied in once for both passes.
+     */
+    dynamicQuantizeLinear(x: Float32Array | ResidentBuffer, { out }: { out?: Uint8Array | ResidentBuffer } = {}) {
+      if (!isResident(x)) expectTypedArray(x, "Float32Array", "x");
+      const n = x.byteLength >> 2;
+      return withOperands(ctx, (ops) => {
+        const px = ops.input(x, n * 4, "x", "4 bytes per element");
+        const { scale, zeroPoint } = paramsAt(ops, px, n, { type: "uint8" });
+        const result = ops.output(out, "Uint8Array", n, n, () => new Uint8Array(n));
+        e.quantizeLinear(px, result.ptr, 1, 1, n, ops.copy(scale), ops.copy(Int32Array.from(zeroPoint)), 0, TYPES.uint8.id);
+        return { data: result.finish() as Uint8Array | ResidentBuffer, scale: scale[0], zeroPoint: zeroPoint[0] };
+      });
     },
   };
 }
