@@ -28,3 +28,26 @@ export function quantizePerAxisJs(x, rows, cols, axis, scales, out) {
   }
   return out;
 }
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 -> half bits, round to nearest even, the way one writes it by hand with bit tricks. */
+export function f32ToF16Js(x, out) {
+  for (let i = 0; i < x.length; i++) {
+    f32[0] = x[i];
+    const bits = u32[0];
+    const sign = (bits >>> 16) & 0x8000;
+    const abs = bits & 0x7fffffff;
+    let h;
+    if (abs > 0x7f800000) h = 0x7e00;
+    else if (abs >= 0x477ff000) h = 0x7c00;
+    else if (abs >= 0x38800000) h = (abs - 0x38000000 + 0xfff + ((abs >>> 13) & 1)) >>> 13;
+    else {
+      f32[0] = Math.abs(x[i]) + 0.5;
+      h = u32[0] - 0x3f000000;
+    }
+    out[i] = sign | h;
+  }
+  return out;
+}

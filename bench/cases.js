@@ -1,7 +1,9 @@
-// The benchmark cases, shared by every runner. Each case makes its data once and returns the
-// functions to time: qsimd in the given instance, and where it applies a plain-JavaScript baseline.
-// `work` says what one call does: MACs, bytes of weights read, or elements.
-import { dotJs, gemvJs, quantizePerAxisJs } from "./baselines.js";
+// The benchmark cases, shared by every runner (no Node APIs). A case makes its data once per
+// instance and returns what to time: `qsimd` in that instance, and where it applies `js`, the
+// plain-JavaScript loop a user would write. `work` is what one call does (MACs, bytes of weights,
+// elements); `roofline` names the memory roofline the call is held against; `quick` cases make up
+// the one-minute suite.
+import { dotJs, f32ToF16Js, gemvJs, quantizePerAxisJs } from "./baselines.js";
 
 const MiB = 2 ** 20;
 
@@ -20,20 +22,23 @@ function floats(n, seed) {
   return Float32Array.from({ length: n }, (_, i) => (u[2 * i] - 128) / 16 + u[2 * i + 1] / 4096);
 }
 
-export const cases = [
-  {
-    name: "roofline: wasm read, 64 MiB (DRAM)", kind: "roofline", size: "64 MiB",
-    make: (q) => ({ gbs: () => q.measureBandwidth(64 * MiB) }),
-  },
-  {
-    name: "roofline: wasm read, 8 MiB (cache)", kind: "roofline", size: "8 MiB",
-    make: (q) => ({ gbs: () => q.measureBandwidth(8 * MiB) }),
-  },
-  ...[[4096, 4096, 1, "uint8"], [4096, 16384, 1, "uint8"], [4096, 4096, 1, "int8"], [4096, 4096, 8, "uint8"]].map(([k, n, m, aType]) => ({
+/** The rooflines: wasm read and copy bandwidth, beyond the caches and within them. */
+export const rooflines = [
+  { name: "read 64 MiB", bytes: 64 * MiB, quick: true },
+  { name: "read 8 MiB", bytes: 8 * MiB, quick: true },
+  { name: "read 512 KiB", bytes: 512 * 1024 },
+  { name: "copy 64 MiB", bytes: 64 * MiB, copy: true },
+  { name: "copy 8 MiB", bytes: 8 * MiB, copy: true },
+];
+
+function gemm(k, n, m, aType, quick) {
+  const matrixBytes = k * n;
+  return {
     name: `matmulInteger ${aType} x int8, ${m} x ${k} x ${n}${m === 1 ? " (GEMV)" : ""}`,
-    kind: "product",
-    roofline: k * n > 32 * MiB ? "64 MiB" : "8 MiB",
-    work: { macs: m * k * n, bytes: k * n },
+    group: "int8 products",
+    quick,
+    roofline: matrixBytes > 32 * MiB ? "read 64 MiB" : "read 8 MiB",
+    work: { macs: m * k * n, bytes: matrixBytes },
     make(q) {
       const b = q.upload(new Int8Array(bytes(k * n, 1).buffer));
       const aData = aType === "uint8" ? bytes(m * k, 2) : new Int8Array(bytes(m * k, 2).buffer);
@@ -41,7 +46,7 @@ export const cases = [
       const za = aType === "uint8" ? 128 : 0;
       const out = q.alloc(m * n * 4);
       const options = { m, k, n, aType, bType: "int8", aZeroPoint: za, out };
-      const bJs = new Int8Array(b.view().slice().buffer);
+      const bJs = new Int8Array(bytes(k * n, 1).buffer);
       const y = new Int32Array(n);
       return {
         qsimd: () => q.matmulInteger(a, b, options),
@@ -49,50 +54,82 @@ export const cases = [
         free: () => [a, b, out].forEach((x) => x.free()),
       };
     },
-  })),
+  };
+}
+
+function perAxis(kind, axis, resident, quick) {
+  const n = 4096 * 4096;
+  const scale = Float32Array.from({ length: 4096 }, (_, i) => 0.05 + (i % 7) * 0.01);
+  return {
+    name: `${kind} int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, ${resident ? "resident" : "arrays"}`,
+    group: "linear quantization",
+    quick,
+    work: { elements: n },
+    make(q) {
+      if (kind === "quantizeLinear") {
+        const data = floats(n, 5);
+        const x = resident ? q.upload(data) : data;
+        const out = resident ? q.alloc(n) : new Int8Array(n);
+        const options = { type: "int8", shape: [4096, 4096], axis, scale, out };
+        const jsOut = new Int8Array(n);
+        return {
+          qsimd: () => q.quantizeLinear(x, options),
+          js: () => quantizePerAxisJs(data, 4096, 4096, axis, scale, jsOut),
+          free: () => resident && [x, out].forEach((b) => b.free()),
+        };
+      }
+      const data = new Int8Array(bytes(n, 6).buffer);
+      const codes = resident ? q.upload(data) : data;
+      const out = resident ? q.alloc(n * 4) : new Float32Array(n);
+      const options = { type: "int8", shape: [4096, 4096], axis, scale, out };
+      return { qsimd: () => q.dequantizeLinear(codes, options), free: () => resident && [codes, out].forEach((b) => b.free()) };
+    },
+  };
+}
+
+export const cases = [
+  gemm(4096, 4096, 1, "uint8", true),
+  gemm(4096, 16384, 1, "uint8", true),
+  gemm(4096, 4096, 1, "int8", true),
+  gemm(4096, 4096, 8, "uint8", true),
+  gemm(1024, 1024, 1, "uint8", false),
+  gemm(4096, 4096, 16, "int8", false),
   {
-    name: "dotI8, n = 4096 (arrays copied in)", kind: "product", work: { macs: 4096 },
+    name: "dotI8, n = 4096 (arrays copied in)", group: "int8 products", quick: true, work: { macs: 4096 },
     make(q) {
       const a = new Int8Array(bytes(4096, 3).buffer);
       const b = new Int8Array(bytes(4096, 4).buffer);
       return { qsimd: () => q.dotI8(a, b), js: () => dotJs(a, b) };
     },
   },
-  // Resident: data already in wasm memory, as ONNX Runtime's kernels see it; arrays: copies included.
-  ...[[0, true], [1, true], [0, false], [1, false]].map(([axis, resident]) => ({
-    name: `quantizeLinear int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, ${resident ? "resident" : "arrays"}`,
-    kind: "linear", work: { elements: 4096 * 4096 },
-    make(q) {
-      const data = floats(4096 * 4096, 5);
-      const scale = Float32Array.from({ length: 4096 }, (_, i) => 0.05 + (i % 7) * 0.01);
-      const x = resident ? q.upload(data) : data;
-      const out = resident ? q.alloc(data.length) : new Int8Array(data.length);
-      const options = { type: "int8", shape: [4096, 4096], axis, scale, out };
-      const jsOut = new Int8Array(data.length);
-      return {
-        qsimd: () => q.quantizeLinear(x, options),
-        js: () => quantizePerAxisJs(data, 4096, 4096, axis, scale, jsOut),
-        free: () => resident && [x, out].forEach((b) => b.free()),
-      };
-    },
-  })),
-  ...[[0, true], [1, true], [1, false]].map(([axis, resident]) => ({
-    name: `dequantizeLinear int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, ${resident ? "resident" : "arrays"}`,
-    kind: "linear", work: { elements: 4096 * 4096 },
-    make(q) {
-      const data = new Int8Array(bytes(4096 * 4096, 6).buffer);
-      const scale = Float32Array.from({ length: 4096 }, (_, i) => 0.05 + (i % 7) * 0.01);
-      const codes = resident ? q.upload(data) : data;
-      const out = resident ? q.alloc(data.length * 4) : new Float32Array(data.length);
-      const options = { type: "int8", shape: [4096, 4096], axis, scale, out };
-      return { qsimd: () => q.dequantizeLinear(codes, options), free: () => resident && [codes, out].forEach((b) => b.free()) };
-    },
-  })),
+  perAxis("quantizeLinear", 0, true, true),
+  perAxis("quantizeLinear", 1, true, true),
+  perAxis("quantizeLinear", 0, false, false),
+  perAxis("quantizeLinear", 1, false, false),
+  perAxis("dequantizeLinear", 0, true, true),
+  perAxis("dequantizeLinear", 1, true, true),
+  perAxis("dequantizeLinear", 1, false, false),
   {
-    name: "dynamicQuantizeLinear, 1M elements", kind: "linear", work: { elements: MiB },
+    name: "dynamicQuantizeLinear, 1M elements", group: "linear quantization", quick: true, work: { elements: MiB },
     make(q) {
       const x = floats(MiB, 7);
       return { qsimd: () => q.dynamicQuantizeLinear(x) };
     },
   },
+  {
+    name: "f32ToF16, 1M elements", group: "conversions", quick: true, work: { elements: MiB },
+    make(q) {
+      const x = floats(MiB, 8);
+      const out = new Uint16Array(MiB);
+      return { qsimd: () => q.f32ToF16(x, out), js: () => f32ToF16Js(x, out) };
+    },
+  },
+  ...["f16ToF32", "f32ToBf16", "bf16ToF32"].map((fn) => ({
+    name: `${fn}, 1M elements`, group: "conversions", quick: false, work: { elements: MiB },
+    make(q) {
+      const input = fn === "f32ToBf16" ? floats(MiB, 9) : new Uint16Array(bytes(2 * MiB, 9).buffer);
+      const out = fn === "f32ToBf16" ? new Uint16Array(MiB) : new Float32Array(MiB);
+      return { qsimd: () => q[fn](input, out) };
+    },
+  })),
 ];

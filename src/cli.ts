@@ -1,70 +1,61 @@
-// `npx qsimd` / `npm start`: what this host supports, the build qsimd picks, and a quick speed check
-// of dotI8 against a plain JavaScript loop, measured side by side in this run.
+// `npx qsimd` / `npm start`: what this host supports, the build qsimd picks, then the benchmark suite
+// (quick by default) as a table, timed by benny, optionally saved as JSON or compared with another run.
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { QsimdError } from "./errors.js";
-import { load, type Qsimd, type Variant } from "./entry/node.js";
+import { load, type Variant } from "./entry/node.js";
 
-const USAGE = `usage: qsimd [--variant relaxed|simd|scalar] [--quick]`;
+const USAGE = `usage: qsimd [bench] [--full] [--filter TEXT] [--variant relaxed|simd|scalar] [--json FILE]
+       qsimd bench --compare A.json B.json`;
 
 export async function main(args: string[]): Promise<number> {
-  let variant: Variant | undefined;
-  let quick = false;
+  if (args[0] === "bench") args = args.slice(1);
+  const options: { full?: boolean; filter?: string; variant?: Variant; json?: string; compare?: string[] } = {};
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--variant") variant = args[++i] as Variant;
-    else if (args[i] === "--quick") quick = true;
-    else if (args[i] === "--help" || args[i] === "-h") return console.log(USAGE), 0;
-    else return console.error(`unknown argument ${args[i]}\n${USAGE}`), 2;
+    const a = args[i];
+    if (a === "--full") options.full = true;
+    else if (a === "--quick") options.full = false;
+    else if (a === "--filter") options.filter = args[++i];
+    else if (a === "--variant") options.variant = args[++i] as Variant;
+    else if (a === "--json") options.json = args[++i];
+    else if (a === "--compare") options.compare = [args[++i], args[++i]];
+    else if (a === "--help" || a === "-h") return console.log(USAGE), 0;
+    else return console.error(`unknown argument ${a}\n${USAGE}`), 2;
   }
-  let q: Qsimd;
+  // The benchmark lives beside the package's dist/, outside the TypeScript build.
+  const report = await import(new URL("../bench/report.js", import.meta.url).href);
+  if (options.compare) {
+    const [a, b] = options.compare.map((file) => JSON.parse(readFileSync(file, "utf8")));
+    console.log(report.formatComparison(a, b));
+    return 0;
+  }
+  let best;
   try {
-    q = await load({ variant });
+    best = await load({ variant: options.variant });
   } catch (error) {
     if (error instanceof QsimdError) return console.error(`qsimd: ${error.code}: ${error.message}`), 1;
     throw error;
   }
   const yes = (b: boolean) => (b ? "yes" : "no");
   console.log(`qsimd on Node ${process.versions.node} (V8 ${process.versions.v8}), ${process.arch}, ${cpus().length} CPUs`);
-  console.log(`host     WebAssembly SIMD128: ${yes(q.features.simd)}, relaxed SIMD: ${yes(q.features.relaxedSimd)}`);
-  console.log(`build    ${q.variant}${variant ? " (forced)" : " (best available)"}`);
-  console.log(speedCheck(q, quick ? 30 : 300));
+  console.log(`host     WebAssembly SIMD128: ${yes(best.features.simd)}, relaxed SIMD: ${yes(best.features.relaxedSimd)}`);
+  console.log(`build    ${best.variant}${options.variant ? " (forced)" : " (best available)"}\n`);
+  const { runSuite } = await import(new URL("../bench/suite.js", import.meta.url).href);
+  const { bennyTimer, bennyName } = await import(new URL("../bench/benny-timer.js", import.meta.url).href);
+  const record = await runSuite({
+    load,
+    runtime: { name: "node", version: process.versions.node },
+    cpus: cpus().length,
+    full: options.full,
+    filter: options.filter,
+    variant: options.variant,
+    timer: bennyTimer,
+    timerName: bennyName,
+  });
+  console.log(`\n${report.formatRecord(record)}`);
+  if (options.json) {
+    writeFileSync(options.json, JSON.stringify(record, null, 1));
+    console.log(`\nsaved ${options.json}`);
+  }
   return 0;
-}
-
-const N = 4096;
-
-function speedCheck(q: Qsimd, budgetMs: number): string {
-  const a = new Int8Array(N).map((_, i) => (i * 73 + 11) & 0xff);
-  const b = new Int8Array(N).map((_, i) => (i * 151 + 7) & 0xff);
-  const plain = (): number => {
-    let s = 0;
-    for (let i = 0; i < N; i++) s += a[i] * b[i];
-    return s;
-  };
-  const expected = plain();
-  if (q.dotI8(a, b) !== expected) throw new Error("dotI8 disagrees with the plain loop");
-  // Alternate the two so that both see the same machine state; keep the best of several rounds.
-  let wasm = Infinity;
-  let js = Infinity;
-  const rounds = 5;
-  for (let r = 0; r < rounds; r++) {
-    wasm = Math.min(wasm, timePerCall(() => q.dotI8(a, b), budgetMs / rounds / 2));
-    js = Math.min(js, timePerCall(plain, budgetMs / rounds / 2));
-  }
-  const gmacs = (seconds: number) => (N / seconds / 1e9).toFixed(2);
-  return `dotI8    n = ${N}: ${gmacs(wasm)} G MAC/s, ${(js / wasm).toFixed(1)} x plain JavaScript (${gmacs(js)} G MAC/s); best of ${rounds} rounds, copies into wasm included`;
-}
-
-/** Seconds per call of `fn`, run repeatedly for about `ms` milliseconds. */
-function timePerCall(fn: () => number, ms: number): number {
-  let calls = 0;
-  let sink = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 64; i++) sink += fn();
-    calls += 64;
-    now = performance.now();
-  }
-  if (sink === 0.5) console.log(sink); // keeps the results alive
-  return (now - start) / 1000 / calls;
 }
