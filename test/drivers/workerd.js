@@ -16,6 +16,7 @@ const { url, stop } = await serveWorker([
   es("test/drivers/workerd-worker.js"),
   ...packageModules(),
   ...[...files("test/lib", [".js"]), ...files("test/suites", [".js"])].map(es),
+  ...["suite.js", "cases.js", "runner.js", "baselines.js", "report.js"].map((f) => es(`bench/${f}`)),
   ...present.map((f) => ({ name: `shared/${f.path}`, path: join(sharedDir, f.path), type: f.kind === "text" ? "text" : "data" })),
 ], [{ name: "test/drivers/workerd-fixtures.js", text: fixtures }]);
 try {

@@ -1,5 +1,8 @@
 // Tests that only make sense from Node: other processes, flags, the package's exports map, the CLI.
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { equal, ok } from "../lib/assert.js";
 
@@ -57,10 +60,23 @@ export default function nodeOnly(test) {
     equal(stdout.trim(), "scalar -12");
   });
 
-  test("npm start's command reports the host, the build and the dotI8 speed check", async () => {
-    const { code, stdout, stderr } = await node(["bin/qsimd.js", "--quick"]);
-    equal(code, 0, stderr);
-    ok(/build\s+simd|build\s+relaxed/.test(stdout), stdout);
-    ok(/dotI8 .* x plain JavaScript/.test(stdout), stdout);
+  test("npm start's command reports the host and build, benchmarks with benny, saves and compares JSON", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qsimd-cli-"));
+    const file = join(dir, "a.json");
+    try {
+      const { code, stdout, stderr } = await node(["bin/qsimd.js", "bench", "--filter", "dotI8", "--json", file]);
+      equal(code, 0, stderr);
+      ok(/build\s+simd|build\s+relaxed/.test(stdout), stdout);
+      ok(/dotI8, n = 4096 .* simd .*G MAC\/s/.test(stdout), stdout);
+      const record = JSON.parse(readFileSync(file, "utf8"));
+      equal(record.schema, "qsimd-bench/1");
+      ok(record.timer.startsWith("benny"), record.timer);
+      const compared = await node(["bin/qsimd.js", "bench", "--compare", file, file]);
+      ok(/dotI8.*1\.00x/.test(compared.stdout), compared.stdout + compared.stderr);
+      const bad = await node(["bin/qsimd.js", "--bogus"]);
+      equal(bad.code, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }

@@ -1,3 +1,4 @@
+import bench from "./bench.js";
 import identity from "./identity.js";
 import kernels from "./kernels.js";
 import linear from "./linear.js";
@@ -6,4 +7,4 @@ import matmul from "./matmul.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, linear, matmul, vectors, identity];
+export const suites = [loader, kernels, linear, matmul, vectors, identity, bench];
