@@ -27,6 +27,33 @@ console.log(JSON.stringify(out));
 `;
 
 export default function nodeOnly(test) {
+  test("the built benchmark page (dist/bench) runs in Chromium: progress, table, chart, JSON", async () => {
+    const { chromium } = await import("playwright-core");
+    const { serveStatic } = await import("../../scripts/serve-static.js");
+    const { server, origin } = await serveStatic();
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${origin}/dist/bench/page.html?autorun=quick&filter=dotI8`);
+      await page.waitForFunction(() => window.qsimdBench !== undefined, null, { timeout: 120_000 });
+      const seen = await page.evaluate(() => ({
+        builds: window.qsimdBench?.results.map((r) => r.build),
+        progress: [document.getElementById("progress").value, document.getElementById("progress").max],
+        rows: document.querySelectorAll("#table tbody tr").length,
+        bars: document.querySelectorAll("#chart rect").length,
+        download: !document.getElementById("download").disabled,
+      }));
+      ok(seen.builds?.includes("plain JS") && seen.builds.includes("relaxed"), JSON.stringify(seen));
+      equal(seen.progress[0], seen.progress[1]);
+      equal(seen.rows, seen.builds.length);
+      equal(seen.bars, seen.builds.length - 1);
+      ok(seen.download, "the JSON can be downloaded");
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+
   test("relaxed SIMD behind Node's flag: validated, self-tested, refused where the engine computes it wrongly", async () => {
     const { code, stdout, stderr } = await node(["--experimental-wasm-relaxed-simd", "--input-type=module", "-e", PROBE]);
     equal(code, 0, stderr);
