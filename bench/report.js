@@ -20,12 +20,13 @@ export function describe(record) {
 export function formatRecord(record) {
   const roof = Object.entries(record.roofline).map(([name, gbs]) => `${name} ${gbs.toFixed(1)} GB/s`).join(", ");
   const rows = record.results.map((r) => [
-    r.case, r.build, r.ms.toFixed(3), rate(r), r.gbs?.toFixed(1) ?? "", r.xJs?.toFixed(1) ?? "",
+    r.case, r.build, r.ms.toFixed(3), rate(r), r.gbs?.toFixed(1) ?? "", r.xJs?.toFixed(1) ?? "", r.xPeer?.toFixed(2) ?? "",
     r.ofRoofline ? `${Math.round(r.ofRoofline.fraction * 100)}% of ${r.ofRoofline.roofline}` : "",
-    `${Math.round(r.spread * 100)}%${r.noisy ? " noisy" : ""}`,
+    r.samples ? `${Math.round(r.spread * 100)}%${r.noisy ? " noisy" : ""}` : "",
   ]);
-  return `${describe(record)}\nroofline: ${roof}\ntimer: ${record.timer}\n\n` +
-    table(["case", "build", "ms", "rate", "GB/s", "x JS", "of roofline", "spread"], rows);
+  const peer = record.peer ? `\npeer: ${record.peer}; "x peer" is the peer's kernel time (its own profiler) over ours` : "";
+  return `${describe(record)}\nroofline: ${roof}\ntimer: ${record.timer}${peer}\n\n` +
+    table(["case", "build", "ms", "rate", "GB/s", "x JS", "x peer", "of roofline", "spread"], rows);
 }
 
 /** Two records side by side: each case and build, the time in both, and b's speed relative to a. */

@@ -9,7 +9,8 @@ export const SCHEMA = "qsimd-bench/1";
 /**
  * options: load (the runtime's entry point), runtime ({ name, version }), full, filter, variant
  * (one build only), ms (time per measurement), timer (async (fn, ms, label) => { ms, spread, samples }; default
- * the portable one), onProgress ({ done, total, label }).
+ * the portable one), onProgress ({ done, total, label }), peer ({ name, has(caseName), time(caseName) ->
+ * { kernelMs, wallMs } }: another library timed on the same kind of data, for the "x peer" ratios).
  */
 export async function runSuite(options) {
   const { load, runtime, full = false, filter, variant, ms = full ? 500 : 200, onProgress = () => {} } = options;
@@ -47,8 +48,17 @@ export async function runSuite(options) {
     step(`roofline ${r.name}`);
   }
 
+  if (options.peer) record.peer = options.peer.name;
   for (const c of selected) {
     let jsMs;
+    let peerMs;
+    if (options.peer?.has(c.name)) {
+      const p = await options.peer.time(c.name);
+      peerMs = p.kernelMs ?? p.wallMs;
+      for (const [kind, ms] of [["kernel", p.kernelMs], ["wall", p.wallMs]]) {
+        if (ms !== undefined) record.results.push(entry(c, `${options.peer.name} (${kind})`, { ms, spread: 0, samples: 0 }, record.roofline));
+      }
+    }
     for (const q of instances) {
       const made = c.make(q);
       try {
@@ -59,7 +69,11 @@ export async function runSuite(options) {
           step(`${c.name}: plain JS`);
         }
         const t = await time(made.qsimd, `${c.name}: ${q.variant}`);
-        record.results.push({ ...entry(c, q.variant, t, record.roofline), xJs: jsMs ? round(jsMs / t.ms, 2) : undefined });
+        record.results.push({
+          ...entry(c, q.variant, t, record.roofline),
+          xJs: jsMs ? round(jsMs / t.ms, 2) : undefined,
+          xPeer: peerMs ? round(peerMs / t.ms, 2) : undefined,
+        });
         step(`${c.name}: ${q.variant}`);
       } finally {
         made.free?.();

@@ -42,6 +42,8 @@ export async function main(args: string[]): Promise<number> {
   console.log(`build    ${best.variant}${options.variant ? " (forced)" : " (best available)"}\n`);
   const { runSuite } = await import(new URL("../bench/suite.js", import.meta.url).href);
   const { bennyTimer, bennyName } = await import(new URL("../bench/benny-timer.js", import.meta.url).href);
+  const { hasPeer, loadOrt, timePeer } = await import(new URL("../bench/onnx-peer.js", import.meta.url).href);
+  const ort = await loadOrt();
   const record = await runSuite({
     load,
     runtime: { name: "node", version: process.versions.node },
@@ -51,6 +53,7 @@ export async function main(args: string[]): Promise<number> {
     variant: options.variant,
     timer: bennyTimer,
     timerName: bennyName,
+    peer: ort && { name: `ORT Web ${ort.env.versions?.web ?? ""}`.trim(), has: hasPeer, time: (name: string) => timePeer(ort, name) },
   });
   console.log(`\n${report.formatRecord(record)}`);
   if (options.json) {
