@@ -65,6 +65,15 @@ const models = {
       feeds: { x: new ort.Tensor("int8", new Int8Array(bytes(4096 * 4096, 6).buffer), [4096, 4096]) },
     }),
   ])),
+  "4-bit weights, block 32, GEMV 4096 x 4096": (ort) => ({
+    model: singleOpModel({
+      op: "MatMulNBits", domain: "com.microsoft", attributes: { K: 4096, N: 4096, bits: 4, block_size: 32 },
+      inputs: [["A", "float32", [1, 4096]]],
+      initializers: [["B", "uint8", [4096, 128, 16], bytes(4096 * 128 * 16, 3)], ["scales", "float32", [4096 * 128], new Float32Array(4096 * 128).fill(0.01)]],
+      outputs: [["Y", "float32", [1, 4096]]],
+    }),
+    feeds: { A: new ort.Tensor("float32", Float32Array.from(bytes(4096, 4), (b) => (b - 128) / 64), [1, 4096]) },
+  }),
   "dynamicQuantizeLinear, 1M elements": (ort) => ({
     model: singleOpModel({
       op: "DynamicQuantizeLinear",
