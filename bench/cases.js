@@ -4,23 +4,9 @@
 // elements); `roofline` names the memory roofline the call is held against; `quick` cases make up
 // the one-minute suite.
 import { dotJs, f32ToF16Js, gemvJs, quantizePerAxisJs } from "./baselines.js";
+import { axisScales, bytes, floats } from "./data.js";
 
 const MiB = 2 ** 20;
-
-function bytes(n, seed) {
-  const out = new Uint8Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-function floats(n, seed) {
-  const u = bytes(n * 2, seed);
-  return Float32Array.from({ length: n }, (_, i) => (u[2 * i] - 128) / 16 + u[2 * i + 1] / 4096);
-}
 
 /** The rooflines: wasm read and copy bandwidth, beyond the caches and within them. */
 export const rooflines = [
@@ -59,7 +45,7 @@ function gemm(k, n, m, aType, quick) {
 
 function perAxis(kind, axis, resident, quick) {
   const n = 4096 * 4096;
-  const scale = Float32Array.from({ length: 4096 }, (_, i) => 0.05 + (i % 7) * 0.01);
+  const scale = axisScales();
   return {
     name: `${kind} int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, ${resident ? "resident" : "arrays"}`,
     group: "linear quantization",

@@ -2,6 +2,7 @@
 // of data, when the onnxruntime-web package is installed. Reports its kernel time (from ORT's own profiler:
 // node_kernel_time, the operator alone) and its wall time (session.run, with the copies of inputs
 // into and outputs out of its wasm memory).
+import { axisScales, bytes, floats } from "./data.js";
 import { singleOpModel } from "./onnx-models.js";
 
 export async function loadOrt() {
@@ -15,19 +16,7 @@ export async function loadOrt() {
   }
 }
 
-function bytes(n, seed) {
-  const out = new Uint8Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-const scales = () => Float32Array.from({ length: 4096 }, (_, i) => 0.05 + (i % 7) * 0.01);
-
-// Models matching bench/cases.js by case name (the data are the same kind and size, not the same bytes).
+// Models matching bench/cases.js by case name, on the same data.
 const models = {
   ...Object.fromEntries([[4096, 4096, 1, "uint8"], [4096, 16384, 1, "uint8"], [4096, 4096, 1, "int8"], [4096, 4096, 8, "uint8"]].map(([k, n, m, aType]) => [
     `matmulInteger ${aType} x int8, ${m} x ${k} x ${n}${m === 1 ? " (GEMV)" : ""}`,
@@ -47,10 +36,10 @@ const models = {
       model: singleOpModel({
         op: "QuantizeLinear", attributes: { axis },
         inputs: [["x", "float32", [4096, 4096]]],
-        initializers: [["scale", "float32", [4096], scales()], ["zp", "int8", [4096], new Int8Array(4096)]],
+        initializers: [["scale", "float32", [4096], axisScales()], ["zp", "int8", [4096], new Int8Array(4096)]],
         outputs: [["y", "int8", [4096, 4096]]],
       }),
-      feeds: { x: new ort.Tensor("float32", Float32Array.from(bytes(4096 * 4096, 5), (b) => (b - 128) / 16), [4096, 4096]) },
+      feeds: { x: new ort.Tensor("float32", floats(4096 * 4096, 5), [4096, 4096]) },
     }),
   ])),
   ...Object.fromEntries([0, 1].map((axis) => [
@@ -59,7 +48,7 @@ const models = {
       model: singleOpModel({
         op: "DequantizeLinear", attributes: { axis },
         inputs: [["x", "int8", [4096, 4096]]],
-        initializers: [["scale", "float32", [4096], scales()], ["zp", "int8", [4096], new Int8Array(4096)]],
+        initializers: [["scale", "float32", [4096], axisScales()], ["zp", "int8", [4096], new Int8Array(4096)]],
         outputs: [["y", "float32", [4096, 4096]]],
       }),
       feeds: { x: new ort.Tensor("int8", new Int8Array(bytes(4096 * 4096, 6).buffer), [4096, 4096]) },
@@ -80,7 +69,7 @@ const models = {
       inputs: [["x", "float32", [2 ** 20]]],
       outputs: [["y", "uint8", [2 ** 20]], ["y_scale", "float32", []], ["y_zero_point", "uint8", []]],
     }),
-    feeds: { x: new ort.Tensor("float32", Float32Array.from(bytes(2 ** 20, 7), (b) => (b - 128) / 16), [2 ** 20]) },
+    feeds: { x: new ort.Tensor("float32", floats(2 ** 20, 7), [2 ** 20]) },
   }),
 };
 

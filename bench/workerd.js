@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import workerd from "workerd";
-import { packageModules, root, serveWorker } from "../scripts/workerd-serve.js";
+import { packageModules, portableBenchFiles, root, serveWorker } from "../scripts/workerd-serve.js";
 import { parseArgs } from "./cli-args.js";
 import { formatRecord } from "./report.js";
 
@@ -12,7 +12,7 @@ const es = (name) => ({ name, path: join(root, name), type: "esModule" });
 const { url, stop } = await serveWorker([
   es("bench/workerd-worker.js"),
   ...packageModules(),
-  ...["suite.js", "cases.js", "runner.js", "baselines.js"].map((f) => es(`bench/${f}`)),
+  ...portableBenchFiles.map((f) => es(`bench/${f}`)),
 ]);
 try {
   const query = new URLSearchParams({ version: workerd.version, ...(options.full ? { full: "1" } : {}), ...(options.filter ? { filter: options.filter } : {}), ...(options.variant ? { variant: options.variant } : {}) });

@@ -1,6 +1,7 @@
 // npm run build: one AssemblyScript source -> three wasm builds (asc, then a wasm-opt pass), the
 // inline copy of them for `qsimd/inline`, and the TypeScript output.
 import asc from "assemblyscript/asc";
+import { portableBenchFiles } from "./workerd-serve.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -49,7 +50,7 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", roo
 // The benchmark page as a static site inside dist/: dist/bench/page.html runs from any static host.
 const pageDir = join(root, "dist", "bench");
 mkdirSync(pageDir, { recursive: true });
-for (const file of ["page.html", "page.js", "suite.js", "cases.js", "runner.js", "baselines.js", "report.js"]) {
+for (const file of ["page.html", "page.js", ...portableBenchFiles]) {
   const text = readFileSync(join(root, "bench", file), "utf8");
   writeFileSync(join(pageDir, file), text.replaceAll("../dist/entry/", "../entry/"));
 }

@@ -73,6 +73,9 @@ const worker :Workerd.Worker = (
   return { url, stop };
 }
 
+/** The benchmark modules that run in any runtime (no Node APIs): the page, workerd and the tests use them. */
+export const portableBenchFiles = ["suite.js", "cases.js", "data.js", "runner.js", "baselines.js", "report.js"];
+
 /** The package's built modules, as workerd module entries. */
 export function packageModules() {
   return [

@@ -1,7 +1,7 @@
 // workerd (Cloudflare's runtime): serves a worker that embeds the package, the suites and the shared
 // fixtures on 127.0.0.1, asks it to run the suites and prints the result.
 import { join } from "node:path";
-import { files, packageModules, root, serveWorker } from "../../scripts/workerd-serve.js";
+import { files, packageModules, portableBenchFiles, root, serveWorker } from "../../scripts/workerd-serve.js";
 import { sharedFiles } from "../suites/shared-files.js";
 import { report } from "../lib/runner.js";
 import { ci, sharedDir, sharedExists } from "./util.js";
@@ -16,7 +16,7 @@ const { url, stop } = await serveWorker([
   es("test/drivers/workerd-worker.js"),
   ...packageModules(),
   ...[...files("test/lib", [".js"]), ...files("test/suites", [".js"])].map(es),
-  ...["suite.js", "cases.js", "runner.js", "baselines.js", "report.js"].map((f) => es(`bench/${f}`)),
+  ...portableBenchFiles.map((f) => es(`bench/${f}`)),
   ...present.map((f) => ({ name: `shared/${f.path}`, path: join(sharedDir, f.path), type: f.kind === "text" ? "text" : "data" })),
 ], [{ name: "test/drivers/workerd-fixtures.js", text: fixtures }]);
 try {
