@@ -19,3 +19,4 @@ export { rangeLinear } from "./linear/range";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
+export { ggufQuantize, ggufDequantize, ggufBlockBytes, firstNonFinite } from "./gguf/index";

@@ -5,5 +5,6 @@ export type { Qsimd } from "./instance.js";
 export { quantizeMultiplier } from "./matmul.js";
 export { ResidentBuffer } from "./resident.js";
 export type { LinearType } from "./linear/layout.js";
+export { GGUF_TYPES, ggufType, type GgufType } from "./gguf/types.js";
 export type { Features } from "./features.js";
 export type { Variant } from "./exports.js";

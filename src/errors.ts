@@ -7,6 +7,8 @@
  * - `LOAD_FAILED`: the WebAssembly could not be fetched, read, compiled or instantiated.
  * - `OUT_OF_MEMORY`: wasm memory could not grow.
  * - `INVALID_HANDLE`: a resident buffer was freed, or belongs to another instance.
+ * - `UNKNOWN_TYPE`: not a GGUF tensor type name or ggml_type id.
+ * - `UNSUPPORTED_OPERATION`: a known type or option that qsimd does not handle (yet).
  */
 export type QsimdErrorCode =
   | "INVALID_ARGUMENT"
@@ -15,7 +17,9 @@ export type QsimdErrorCode =
   | "CODEGEN_DISALLOWED"
   | "LOAD_FAILED"
   | "OUT_OF_MEMORY"
-  | "INVALID_HANDLE";
+  | "INVALID_HANDLE"
+  | "UNKNOWN_TYPE"
+  | "UNSUPPORTED_OPERATION";
 
 export class QsimdError extends Error {
   readonly code: QsimdErrorCode;

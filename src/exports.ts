@@ -17,6 +17,10 @@ export interface WasmExports {
   matmulInteger(a: number, b: number, y: number, m: number, k: number, n: number, aSigned: boolean, bSigned: boolean, aZps: number, bZp: number, pairs: number): void;
   accToFloat(acc: number, out: number, m: number, n: number, scale: number, perColumn: boolean, bias: number): void;
   accToInt8(acc: number, out: number, m: number, n: number, multiplier: number, shift: number, perColumn: boolean, outZp: number, lo: number, hi: number): void;
+  ggufQuantize(type: number, x: number, out: number, blocks: number): boolean;
+  ggufDequantize(type: number, src: number, y: number, blocks: number): boolean;
+  ggufBlockBytes(type: number): number;
+  firstNonFinite(x: number, n: number): number;
   readBytes(p: number, bytes: number): number;
   copyBytes(dst: number, src: number, bytes: number): void;
   rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
@@ -27,7 +31,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -12,7 +12,7 @@ const EXP_REBIAS: u32 = 0x38000000;     // (127 - 15) << 23
 const HALF: u32 = 0x3f000000;           // 0.5f
 
 // @ts-ignore: decorator
-@inline function f16FromF32Bits(x: u32): u32 {
+@inline export function f16FromF32Bits(x: u32): u32 {
   const abs = x & 0x7fffffff;
   const sign = (x >>> 16) & 0x8000;
   let h: u32;
@@ -47,7 +47,7 @@ const HALF: u32 = 0x3f000000;           // 0.5f
 }
 
 // @ts-ignore: decorator
-@inline function f32BitsFromF16(h: u32): u32 {
+@inline export function f32BitsFromF16(h: u32): u32 {
   const sign = (h & 0x8000) << 16;
   const exp = h & 0x7c00;
   const mant = h & 0x3ff;

@@ -1,4 +1,5 @@
 import bench from "./bench.js";
+import gguf from "./gguf.js";
 import identity from "./identity.js";
 import kernels from "./kernels.js";
 import linear from "./linear.js";
@@ -7,4 +8,4 @@ import matmul from "./matmul.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, linear, matmul, vectors, identity, bench];
+export const suites = [loader, kernels, linear, matmul, vectors, gguf, identity, bench];

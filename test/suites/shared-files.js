@@ -3,4 +3,7 @@
 export const sharedFiles = [
   { path: "vectors/manifest.json", kind: "text" },
   { path: "vectors/fp16_bf16.bin", kind: "bytes" },
+  { path: "vectors/inputs.bin", kind: "bytes" },
+  { path: "vectors/q4_0.bin", kind: "bytes" },
+  { path: "vectors/q8_0.bin", kind: "bytes" },
 ];

@@ -1,0 +1,38 @@
+// Helpers the GGUF block formats share.
+import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
+
+/** ggml stores block scales as IEEE half; the same rounding as f32ToF16. */
+// @ts-ignore: decorator
+@inline export function storeF16(p: usize, v: f32): void {
+  store<u16>(p, <u16>f16FromF32Bits(reinterpret<u32>(v)));
+}
+
+// @ts-ignore: decorator
+@inline export function loadF16(p: usize): f32 {
+  return reinterpret<f32>(f32BitsFromF16(<u32>load<u16>(p)));
+}
+
+/** C's roundf: to nearest, ties away from zero. v - trunc(v) is exact, so the tie test is too. */
+// @ts-ignore: decorator
+@inline export function roundAway(v: f32): f32 {
+  const t = trunc(v);
+  return abs(v - t) >= 0.5 ? t + copysign<f32>(1, v) : t;
+}
+
+/**
+ * C's float-to-integer cast as x86 executes it: truncation, and the "integer indefinite" 0x80000000
+ * (whose low byte is 0) for NaN, infinities and values out of int range. A scale 1/d that overflows
+ * (subnormal d) reaches here as infinity; wasm's conversion would trap instead.
+ */
+// @ts-ignore: decorator
+@inline export function castInt(v: f32): i32 {
+  return abs(v) < 2147483648 ? <i32>v : i32.MIN_VALUE;
+}
+
+/** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
+export function firstNonFinite(x: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    if (!(abs(load<f32>(x + (<usize>i << 2))) < Infinity)) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,45 @@
+// Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes of 4-bit codes (value j in the low nibble
+// of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
+// value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
+import { castInt, loadF16, storeF16 } from "./common";
+
+export const Q4_0_BLOCK = 32;
+export const Q4_0_BYTES = 18;
+
+export function quantizeQ4_0(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + <usize>b * (Q4_0_BLOCK << 2);
+    const dst = out + <usize>b * Q4_0_BYTES;
+    let amax: f32 = 0;
+    let m: f32 = 0;
+    for (let j = 0; j < Q4_0_BLOCK; j++) {
+      const v = load<f32>(src + (<usize>j << 2));
+      if (amax < abs(v)) {
+        amax = abs(v);
+        m = v;
+      }
+    }
+    const d: f32 = m / -8;
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst, d);
+    for (let j = 0; j < 16; j++) {
+      // (int8_t) of x * id + 8.5, then MIN(15, ...): the int8 cast keeps the low byte, signed.
+      const lo = min(15, <i32><i8>castInt(load<f32>(src + (<usize>j << 2)) * id + 8.5));
+      const hi = min(15, <i32><i8>castInt(load<f32>(src + (<usize>(j + 16) << 2)) * id + 8.5));
+      store<u8>(dst + 2 + <usize>j, (lo & 0xf) | (hi << 4));
+    }
+  }
+}
+
+export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q4_0_BYTES;
+    const out = y + <usize>b * (Q4_0_BLOCK << 2);
+    const d = loadF16(block);
+    for (let j = 0; j < 16; j++) {
+      const q = <i32>load<u8>(block + 2 + <usize>j);
+      store<f32>(out + (<usize>j << 2), <f32>((q & 0xf) - 8) * d);
+      store<f32>(out + (<usize>(j + 16) << 2), <f32>((q >> 4) - 8) * d);
+    }
+  }
+}

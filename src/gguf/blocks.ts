@@ -1,0 +1,88 @@
+import { expectTypedArray } from "../check.js";
+import type { Context } from "../context.js";
+import { QsimdError } from "../errors.js";
+import { withOperands } from "../operands.js";
+import { type GgufType, ggufType } from "./types.js";
+
+export interface GgufQuantizeOptions {
+  /** Elements per row (default: all of x); a multiple of the type's block size. */
+  rowLength?: number;
+  /** Importance weights, one per column (rowLength values). */
+  imatrix?: Float32Array;
+}
+
+function blocksOf(type: GgufType, count: number, what: string): number {
+  if (!Number.isSafeInteger(count) || count < 0) throw new QsimdError("INVALID_ARGUMENT", `${what} must be an integer >= 0, got ${count}`);
+  if (count % type.blockSize !== 0) {
+    throw new QsimdError("LENGTH_MISMATCH", `${type.name} stores blocks of ${type.blockSize} values; ${what} ${count} is not a multiple of it`);
+  }
+  return count / type.blockSize;
+}
+
+export function ggufApi(ctx: Context) {
+  const { e, memory } = ctx;
+
+  // Float types go through the conversion kernels; the block formats through ggufQuantize/Dequantize.
+  const supported = (type: GgufType) => type.blockSize === 1 || e.ggufBlockBytes(type.id) === type.blockBytes;
+
+  function unsupported(type: GgufType, what: string): QsimdError {
+    return new QsimdError("UNSUPPORTED_OPERATION", `${what} of ${type.name} is not implemented in qsimd yet`);
+  }
+
+  return {
+    /**
+     * x as GGUF blocks of `type` (a name like "Q4_0" or a ggml_type id), byte-identical to ggml's
+     * reference quantizer. NaN and infinities are refused (ggml's results for them are undefined).
+     */
+    quantize(type: string | number, x: Float32Array, options: GgufQuantizeOptions = {}): Uint8Array {
+      const t = ggufType(type);
+      expectTypedArray(x, "Float32Array", "x");
+      const blocks = blocksOf(t, x.length, "the length of x");
+      const rowLength = options.rowLength ?? x.length;
+      blocksOf(t, rowLength, "rowLength");
+      if (rowLength === 0 ? x.length !== 0 : x.length % rowLength !== 0) {
+        throw new QsimdError("LENGTH_MISMATCH", `x holds ${x.length} values, not a whole number of rows of ${rowLength}`);
+      }
+      if (options.imatrix !== undefined) {
+        expectTypedArray(options.imatrix, "Float32Array", "imatrix");
+        throw unsupported(t, "importance-weighted quantization");
+      }
+      if (!supported(t)) throw unsupported(t, "quantization");
+      const out = new Uint8Array(blocks * t.blockBytes);
+      if (t.name === "F32") return (out.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)), out);
+      withOperands(ctx, (ops) => {
+        const px = ops.copy(x);
+        const bad = e.firstNonFinite(px, x.length);
+        if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `x[${bad}] is ${x[bad]}: GGUF quantizers take finite values only`);
+        const po = ops.alloc(out.length);
+        if (t.name === "F16") e.f32ToF16(px, po, x.length);
+        else if (t.name === "BF16") e.f32ToBf16(px, po, x.length);
+        else e.ggufQuantize(t.id, px, po, blocks);
+        memory.copyOut(po, out, 0, out.length);
+      });
+      return out;
+    },
+
+    /** `count` values from GGUF blocks of `type`, exactly as ggml's dequantize_row_* gives them. */
+    dequantize(type: string | number, bytes: Uint8Array, count: number): Float32Array {
+      const t = ggufType(type);
+      expectTypedArray(bytes, "Uint8Array", "bytes");
+      const blocks = blocksOf(t, count, "count");
+      if (bytes.length !== blocks * t.blockBytes) {
+        throw new QsimdError("LENGTH_MISMATCH", `${count} ${t.name} values take ${blocks * t.blockBytes} bytes, got ${bytes.length}`);
+      }
+      if (!supported(t)) throw unsupported(t, "dequantization");
+      const out = new Float32Array(count);
+      if (t.name === "F32") return (new Uint8Array(out.buffer).set(bytes), out);
+      withOperands(ctx, (ops) => {
+        const pin = ops.copy(bytes);
+        const py = ops.alloc(count * 4);
+        if (t.name === "F16") e.f16ToF32(pin, py, count);
+        else if (t.name === "BF16") e.bf16ToF32(pin, py, count);
+        else e.ggufDequantize(t.id, pin, py, blocks);
+        memory.copyOut(py, out, 0, count);
+      });
+      return out;
+    },
+  };
+}
