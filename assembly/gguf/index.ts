@@ -1,28 +1,44 @@
 // Dispatch over the GGUF block formats by ggml_type id (the table of names and sizes is
 // src/gguf/types.ts). Each entry returns false for a type it does not handle (yet).
 import { dequantizeQ4_0, Q4_0_BYTES, quantizeQ4_0 } from "./q4_0";
+import { dequantizeQ4_1, Q4_1_BYTES, quantizeQ4_1 } from "./q4_1";
+import { dequantizeQ5_0, Q5_0_BYTES, quantizeQ5_0 } from "./q5_0";
+import { dequantizeQ5_1, Q5_1_BYTES, quantizeQ5_1 } from "./q5_1";
 import { dequantizeQ8_0, Q8_0_BYTES, quantizeQ8_0 } from "./q8_0";
+import { dequantizeQ8_1, Q8_1_BYTES, quantizeQ8_1 } from "./q8_1";
 export { firstNonFinite } from "./common";
 
-const Q4_0: i32 = 2, Q8_0: i32 = 8;
+const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
 
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
+  else if (type == Q4_1) quantizeQ4_1(x, out, blocks);
+  else if (type == Q5_0) quantizeQ5_0(x, out, blocks);
+  else if (type == Q5_1) quantizeQ5_1(x, out, blocks);
   else if (type == Q8_0) quantizeQ8_0(x, out, blocks);
+  else if (type == Q8_1) quantizeQ8_1(x, out, blocks);
   else return false;
   return true;
 }
 
 export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bool {
   if (type == Q4_0) dequantizeQ4_0(src, y, blocks);
+  else if (type == Q4_1) dequantizeQ4_1(src, y, blocks);
+  else if (type == Q5_0) dequantizeQ5_0(src, y, blocks);
+  else if (type == Q5_1) dequantizeQ5_1(src, y, blocks);
   else if (type == Q8_0) dequantizeQ8_0(src, y, blocks);
+  else if (type == Q8_1) dequantizeQ8_1(src, y, blocks);
   else return false;
   return true;
 }
 
-/** Bytes per block of the types with kernels here (0 for others): the test holds it against the table. */
+/** Bytes per block of the types with kernels here (0 for others): held against the table. */
 export function ggufBlockBytes(type: i32): i32 {
   if (type == Q4_0) return Q4_0_BYTES;
+  if (type == Q4_1) return Q4_1_BYTES;
+  if (type == Q5_0) return Q5_0_BYTES;
+  if (type == Q5_1) return Q5_1_BYTES;
   if (type == Q8_0) return Q8_0_BYTES;
+  if (type == Q8_1) return Q8_1_BYTES;
   return 0;
 }

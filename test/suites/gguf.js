@@ -4,7 +4,7 @@ import { equal, ok, rejects, sameBits } from "../lib/assert.js";
 import { needShared, runnableVariants } from "../lib/env.js";
 
 /** The formats qsimd implements so far; each must match every reference case of its type. */
-export const GGUF_FORMATS = ["q4_0", "q8_0"];
+export const GGUF_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1"];
 
 export default function gguf(test, env) {
   let vectors;
@@ -34,7 +34,9 @@ export default function gguf(test, env) {
           const x = blob(c.input, Float32Array);
           const bytes = q.quantize(format, x, { rowLength: c.n });
           sameBits(bytes, blob(c.quantized, Uint8Array), `${c.id}, ${variant} build, quantized`);
-          sameBits(q.dequantize(format, blob(c.quantized, Uint8Array), c.n * c.nrows), blob(c.dequantized, Float32Array), `${c.id}, ${variant} build, dequantized`);
+          if (c.dequantized) { // ggml has no dequantizer for Q8_1
+            sameBits(q.dequantize(format, blob(c.quantized, Uint8Array), c.n * c.nrows), blob(c.dequantized, Float32Array), `${c.id}, ${variant} build, dequantized`);
+          }
         }
       }
     });

@@ -5,5 +5,9 @@ export const sharedFiles = [
   { path: "vectors/fp16_bf16.bin", kind: "bytes" },
   { path: "vectors/inputs.bin", kind: "bytes" },
   { path: "vectors/q4_0.bin", kind: "bytes" },
+  { path: "vectors/q4_1.bin", kind: "bytes" },
+  { path: "vectors/q5_0.bin", kind: "bytes" },
+  { path: "vectors/q5_1.bin", kind: "bytes" },
   { path: "vectors/q8_0.bin", kind: "bytes" },
+  { path: "vectors/q8_1.bin", kind: "bytes" },
 ];

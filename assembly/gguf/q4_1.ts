@@ -1,0 +1,42 @@
+// Q4_1: blocks of 32 values, fp16 scale d and fp16 minimum m, then 16 bytes of 4-bit codes (value j
+// low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
+// q = min(15, trunc((x - min) / d + 0.5)).
+import { castInt, loadF16, storeF16 } from "./common";
+
+export const Q4_1_BLOCK = 32;
+export const Q4_1_BYTES = 20;
+
+export function quantizeQ4_1(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + <usize>b * (Q4_1_BLOCK << 2);
+    const dst = out + <usize>b * Q4_1_BYTES;
+    let lo = f32.MAX_VALUE, hi = -f32.MAX_VALUE;
+    for (let j = 0; j < Q4_1_BLOCK; j++) {
+      const v = load<f32>(src + (<usize>j << 2));
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const d: f32 = (hi - lo) / 15;
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst, d);
+    storeF16(dst + 2, lo);
+    for (let j = 0; j < 16; j++) {
+      const q0 = min(15, <i32><i8>castInt((load<f32>(src + (<usize>j << 2)) - lo) * id + 0.5));
+      const q1 = min(15, <i32><i8>castInt((load<f32>(src + (<usize>(j + 16) << 2)) - lo) * id + 0.5));
+      store<u8>(dst + 4 + <usize>j, (q0 & 0xff) | (q1 << 4));
+    }
+  }
+}
+
+export function dequantizeQ4_1(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q4_1_BYTES;
+    const out = y + <usize>b * (Q4_1_BLOCK << 2);
+    const d = loadF16(block), m = loadF16(block + 2);
+    for (let j = 0; j < 16; j++) {
+      const q = <i32>load<u8>(block + 4 + <usize>j);
+      store<f32>(out + (<usize>j << 2), <f32>(q & 0xf) * d + m);
+      store<f32>(out + (<usize>(j + 16) << 2), <f32>(q >> 4) * d + m);
+    }
+  }
+}

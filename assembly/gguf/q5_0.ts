@@ -1,0 +1,50 @@
+// Q5_0: blocks of 32 values: fp16 scale d, 32 high bits qh (bit j for value j), 16 bytes of low
+// nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
+// value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
+import { castInt, loadF16, storeF16 } from "./common";
+
+export const Q5_0_BLOCK = 32;
+export const Q5_0_BYTES = 22;
+
+export function quantizeQ5_0(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + <usize>b * (Q5_0_BLOCK << 2);
+    const dst = out + <usize>b * Q5_0_BYTES;
+    let amax: f32 = 0, m: f32 = 0;
+    for (let j = 0; j < Q5_0_BLOCK; j++) {
+      const v = load<f32>(src + (<usize>j << 2));
+      if (amax < abs(v)) {
+        amax = abs(v);
+        m = v;
+      }
+    }
+    const d: f32 = m / -16;
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst, d);
+    let qh: u32 = 0;
+    for (let j = 0; j < 16; j++) {
+      const q0 = min(31, <i32><i8>castInt(load<f32>(src + (<usize>j << 2)) * id + 16.5));
+      const q1 = min(31, <i32><i8>castInt(load<f32>(src + (<usize>(j + 16) << 2)) * id + 16.5));
+      store<u8>(dst + 6 + <usize>j, (q0 & 0xf) | ((q1 & 0xf) << 4));
+      qh |= (<u32>(q0 & 0x10) >> 4) << j;
+      qh |= (<u32>(q1 & 0x10) >> 4) << (j + 16);
+    }
+    store<u32>(dst + 2, qh);
+  }
+}
+
+export function dequantizeQ5_0(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q5_0_BYTES;
+    const out = y + <usize>b * (Q5_0_BLOCK << 2);
+    const d = loadF16(block);
+    const qh = load<u32>(block + 2);
+    for (let j = 0; j < 16; j++) {
+      const q = <i32>load<u8>(block + 6 + <usize>j);
+      const h0 = <i32>((qh >> j) << 4) & 0x10;
+      const h1 = <i32>(qh >> (j + 12)) & 0x10;
+      store<f32>(out + (<usize>j << 2), <f32>(((q & 0xf) | h0) - 16) * d);
+      store<f32>(out + (<usize>(j + 16) << 2), <f32>(((q >> 4) | h1) - 16) * d);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// Q5_1: blocks of 32 values: fp16 scale d and minimum m, 32 high bits qh, 16 bytes of low nibbles;
+// x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
+// (no clamp: (max - min) / d rounds to at most 31.5).
+import { castInt, loadF16, storeF16 } from "./common";
+
+export const Q5_1_BLOCK = 32;
+export const Q5_1_BYTES = 24;
+
+export function quantizeQ5_1(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + <usize>b * (Q5_1_BLOCK << 2);
+    const dst = out + <usize>b * Q5_1_BYTES;
+    let lo = f32.MAX_VALUE, hi = -f32.MAX_VALUE;
+    for (let j = 0; j < Q5_1_BLOCK; j++) {
+      const v = load<f32>(src + (<usize>j << 2));
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const d: f32 = (hi - lo) / 31;
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst, d);
+    storeF16(dst + 2, lo);
+    let qh: u32 = 0;
+    for (let j = 0; j < 16; j++) {
+      const q0 = castInt((load<f32>(src + (<usize>j << 2)) - lo) * id + 0.5) & 0xff; // (uint8_t) cast
+      const q1 = castInt((load<f32>(src + (<usize>(j + 16) << 2)) - lo) * id + 0.5) & 0xff;
+      store<u8>(dst + 8 + <usize>j, (q0 & 0xf) | ((q1 & 0xf) << 4));
+      qh |= (<u32>(q0 & 0x10) >> 4) << j;
+      qh |= (<u32>(q1 & 0x10) >> 4) << (j + 16);
+    }
+    store<u32>(dst + 4, qh);
+  }
+}
+
+export function dequantizeQ5_1(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q5_1_BYTES;
+    const out = y + <usize>b * (Q5_1_BLOCK << 2);
+    const d = loadF16(block), m = loadF16(block + 2);
+    const qh = load<u32>(block + 4);
+    for (let j = 0; j < 16; j++) {
+      const q = <i32>load<u8>(block + 8 + <usize>j);
+      const h0 = <i32>((qh >> j) << 4) & 0x10;
+      const h1 = <i32>(qh >> (j + 12)) & 0x10;
+      store<f32>(out + (<usize>j << 2), <f32>((q & 0xf) | h0) * d + m);
+      store<f32>(out + (<usize>(j + 16) << 2), <f32>((q >> 4) | h1) * d + m);
+    }
+  }
+}
