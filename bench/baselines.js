@@ -51,3 +51,36 @@ export function f32ToF16Js(x, out) {
   }
   return out;
 }
+
+function f16(bits) {
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? NaN : Infinity) : (1024 + m) * 2 ** (e - 25);
+  return bits & 0x8000 ? -v : v;
+}
+
+/** y = W x over GGUF Q8_0 / Q4_0 bytes, decoding each block on the fly, float activations. */
+export function gemvGgufJs(type, bytes, rows, cols, x, y) {
+  const blockBytes = type === "Q8_0" ? 34 : 18;
+  const blocks = cols / 32;
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let b = 0; b < blocks; b++) {
+      const at = (r * blocks + b) * blockBytes;
+      const d = f16(bytes[at] | (bytes[at + 1] << 8));
+      let s = 0;
+      const xb = b * 32;
+      if (type === "Q8_0") {
+        for (let j = 0; j < 32; j++) s += ((bytes[at + 2 + j] << 24) >> 24) * x[xb + j];
+      } else {
+        for (let j = 0; j < 16; j++) {
+          const q = bytes[at + 2 + j];
+          s += ((q & 15) - 8) * x[xb + j] + ((q >> 4) - 8) * x[xb + 16 + j];
+        }
+      }
+      sum += s * d;
+    }
+    y[r] = sum;
+  }
+  return y;
+}

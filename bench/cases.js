@@ -3,7 +3,7 @@
 // plain-JavaScript loop a user would write. `work` is what one call does (MACs, bytes of weights,
 // elements); `roofline` names the memory roofline the call is held against; `quick` cases make up
 // the one-minute suite.
-import { dotJs, f32ToF16Js, gemvJs, quantizePerAxisJs } from "./baselines.js";
+import { dotJs, f32ToF16Js, gemvGgufJs, gemvJs, quantizePerAxisJs } from "./baselines.js";
 import { axisScales, bytes, floats } from "./data.js";
 
 const MiB = 2 ** 20;
@@ -86,6 +86,24 @@ export const cases = [
   gemm(4096, 4096, 8, "uint8", true),
   gemm(1024, 1024, 1, "uint8", false),
   gemm(4096, 4096, 16, "int8", false),
+  ...["Q4_0", "Q8_0"].map((type) => ({
+    name: `GGUF ${type} x Q8_0 GEMV 4096 x 4096`,
+    group: "GGUF", quick: true, roofline: "read 8 MiB",
+    work: { macs: 4096 * 4096, bytes: 4096 * 128 * (type === "Q8_0" ? 34 : 18) },
+    make(q) {
+      const w = floats(4096 * 4096, 11);
+      const bytes = q.quantize(type, w, { rowLength: 4096 });
+      const tensor = q.tensor(type, bytes, [4096, 4096]);
+      const x = floats(4096, 12);
+      const out = new Float32Array(4096);
+      const y = new Float32Array(4096);
+      return {
+        qsimd: () => tensor.matvec(x, out),
+        js: () => gemvGgufJs(type, bytes, 4096, 4096, x, y),
+        free: () => tensor.free(),
+      };
+    },
+  })),
   {
     name: "dotI8, n = 4096 (arrays copied in)", group: "int8 products", quick: true, work: { macs: 4096 },
     make(q) {

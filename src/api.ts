@@ -6,5 +6,6 @@ export { quantizeMultiplier } from "./matmul.js";
 export { ResidentBuffer } from "./resident.js";
 export type { LinearType } from "./linear/layout.js";
 export { GGUF_TYPES, ggufType, type GgufType } from "./gguf/types.js";
+export type { GgufTensor } from "./gguf/tensor.js";
 export type { Features } from "./features.js";
 export type { Variant } from "./exports.js";

@@ -42,6 +42,55 @@ export default function gguf(test, env) {
     });
   }
 
+  for (const format of ["q4_0", "q8_0"]) {
+    test(`${format.toUpperCase()} x Q8_0: vecDot within 1e-5 of ggml's dot, identical in every build; tensor().matvec agrees`, async () => {
+      const { manifest, blob } = await load();
+      const cases = manifest.cases.filter((c) => c.type === format && c.status === "ok" && c.dot && c.quantizer.startsWith("quantize_row_"));
+      const { features } = await env.load();
+      const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+      const type = format.toUpperCase();
+      for (const c of cases) {
+        const quantized = blob(c.quantized, Uint8Array);
+        const activation = blob(c.activation.quantized, Uint8Array);
+        const want = blob(c.dot, Float32Array);
+        const rowBytes = quantized.length / c.nrows;
+        const a = instances[0].dequantize("Q8_0", activation, c.n);
+        const w = instances[0].dequantize(type, quantized, c.n * c.nrows);
+        const got = [];
+        for (let r = 0; r < c.nrows; r++) {
+          const row = quantized.subarray(r * rowBytes, (r + 1) * rowBytes);
+          const values = instances.map((q) => q.vecDot(type, row, activation));
+          for (const v of values) equal(v, values[0], `${c.id} row ${r}: builds differ`);
+          let scale = 0;
+          for (let i = 0; i < c.n; i++) scale += Math.abs(w[r * c.n + i] * a[i]);
+          if (Number.isFinite(want[r])) ok(Math.abs(values[0] - want[r]) <= 1e-5 * scale + 1e-30, `${c.id} row ${r}: ${values[0]} vs ggml ${want[r]}`);
+          else ok(Object.is(values[0], want[r]), `${c.id} row ${r}: ${values[0]} vs ggml ${want[r]} (fp16 scales overflowed)`);
+          got.push(values[0]);
+        }
+        const tensor = instances[instances.length - 1].tensor(type, quantized, [c.nrows, c.n]);
+        sameBits(tensor.matvec(blob(c.activation.f32, Float32Array)), Float32Array.from(got), `${c.id} matvec`);
+        tensor.free();
+      }
+    });
+  }
+
+  test("tensor(): small batches, bad shapes, freed tensors", async () => {
+    const q = await env.load();
+    const rows = 3, cols = 64;
+    const w = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i));
+    const t = q.tensor("Q8_0", q.quantize("Q8_0", w, { rowLength: cols }), [rows, cols]);
+    const x = Float32Array.from({ length: 2 * cols }, (_, i) => Math.cos(i));
+    const batch = t.matmul(x, 2);
+    sameBits(batch.subarray(0, rows), t.matvec(x.subarray(0, cols)));
+    sameBits(batch.subarray(rows), t.matvec(x.subarray(cols)));
+    await rejects(() => t.matvec(new Float32Array(63)), "LENGTH_MISMATCH", /1 rows of 64 take 64/);
+    await rejects(() => q.tensor("Q8_0", new Uint8Array(10), [1, 32]), "LENGTH_MISMATCH", /takes 34 bytes, got 10/);
+    await rejects(() => q.tensor("Q8_0", new Uint8Array(34), [1, 33]), "LENGTH_MISMATCH", /cols 33/);
+    await rejects(() => q.tensor("Q6_K", new Uint8Array(210), [1, 256]), "UNSUPPORTED_OPERATION", /Q6_K/);
+    t.free();
+    await rejects(() => t.matvec(x.subarray(0, cols)), "INVALID_HANDLE", /freed/);
+  });
+
   test("GGUF types by name or id; F32, F16 and BF16 round-trip through quantize/dequantize", async () => {
     const q = await env.load();
     const x = Float32Array.of(1, -2.5, 65504, 1e-8);
