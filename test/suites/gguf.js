@@ -68,7 +68,9 @@ export default function gguf(test, env) {
           got.push(values[0]);
         }
         const tensor = instances[instances.length - 1].tensor(type, quantized, [c.nrows, c.n]);
-        sameBits(tensor.matvec(blob(c.activation.f32, Float32Array)), Float32Array.from(got), `${c.id} matvec`);
+        // Compared as numbers: a NaN (overflowed fp16 scales) has no one bit pattern in JavaScript.
+        const matvec = tensor.matvec(blob(c.activation.f32, Float32Array));
+        got.forEach((v, r) => ok(Object.is(matvec[r], v), `${c.id} matvec row ${r}: ${matvec[r]} vs ${v}`));
         tensor.free();
       }
     });
