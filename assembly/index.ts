@@ -20,4 +20,4 @@ export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
 export { ggufQuantize, ggufDequantize, ggufBlockBytes, firstNonFinite } from "./gguf/index";
-export { ggufDot, ggufGemv } from "./gguf/gemv";
+export { ggufPack, ggufGemv } from "./gguf/gemv";

@@ -63,7 +63,7 @@ const HALF: u32 = 0x3f000000;           // 0.5f
 }
 
 // @ts-ignore: decorator
-@inline function f32FromF16x4(h: v128): v128 {
+@inline export function f32FromF16x4(h: v128): v128 {
   const sign = i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16);
   const exp = v128.and(h, i32x4.splat(0x7c00));
   const mant = v128.and(h, i32x4.splat(0x3ff));

@@ -1,7 +1,7 @@
 import { expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
 import { QsimdError } from "../errors.js";
-import { withOperands } from "../operands.js";
+import { type Operands, withOperands } from "../operands.js";
 import type { ResidentBuffer } from "../resident.js";
 import { residentApi } from "../resident.js";
 import { type GgufType, ggufType } from "./types.js";
@@ -28,8 +28,18 @@ function gemvType(type: string | number): GgufType {
 
 export function tensorApi(ctx: Context) {
   const { e, memory } = ctx;
-  const { upload } = residentApi(ctx);
+  const { alloc } = residentApi(ctx);
   const Q8_0 = ggufType("Q8_0");
+  // Packed form (see assembly/gguf/gemv.ts): codes per block, and one float32 scale per block.
+  const codeBytes = (t: GgufType) => t.blockBytes - 2;
+
+  /** Packs `rows` raw rows of `blocks` blocks at src into temporary codes and scales. */
+  function packTemp(ops: Operands, t: GgufType, src: number, rows: number, blocks: number): [number, number] {
+    const codes = ops.alloc(rows * blocks * codeBytes(t));
+    const scales = ops.alloc(rows * blocks * 4);
+    e.ggufPack(t.id, src, codes, scales, rows, blocks);
+    return [codes, scales];
+  }
 
   return {
     /**
@@ -46,7 +56,13 @@ export function tensorApi(ctx: Context) {
       if (activationBytes.length !== blocks * Q8_0.blockBytes) {
         throw new QsimdError("LENGTH_MISMATCH", `${blocks} ${t.name} blocks take an activation of ${blocks * Q8_0.blockBytes} Q8_0 bytes, got ${activationBytes.length}`);
       }
-      return withOperands(ctx, (ops) => e.ggufDot(t.id, ops.copy(rowBytes), ops.copy(activationBytes), blocks));
+      return withOperands(ctx, (ops) => {
+        const [wq, ws] = packTemp(ops, t, ops.copy(rowBytes), 1, blocks);
+        const [aq, as] = packTemp(ops, Q8_0, ops.copy(activationBytes), 1, blocks);
+        const y = ops.alloc(4);
+        e.ggufGemv(t.id, wq, ws, aq, as, y, 1, blocks);
+        return memory.of(Float32Array)[y / 4];
+      });
     },
 
     /** A resident quantized matrix of `rows` x `cols` (GGUF's ne[1] x ne[0]) from its bytes. */
@@ -62,7 +78,12 @@ export function tensorApi(ctx: Context) {
       if (bytes.length !== rows * blocks * t.blockBytes) {
         throw new QsimdError("LENGTH_MISMATCH", `${rows} x ${cols} ${t.name} takes ${rows * blocks * t.blockBytes} bytes, got ${bytes.length}`);
       }
-      const weights: ResidentBuffer = upload(bytes);
+      // The tensor keeps only its packed form: codes and float32 scales, made once here.
+      const codes: ResidentBuffer = alloc(rows * blocks * codeBytes(t));
+      const scales: ResidentBuffer = alloc(rows * blocks * 4);
+      withOperands(ctx, (ops) => {
+        e.ggufPack(t.id, ops.copy(bytes), ops.input(codes, codes.byteLength, "codes", "its size"), ops.input(scales, scales.byteLength, "scales", "its size"), rows, blocks);
+      });
       const matmul = (x: Float32Array, m: number, out?: Float32Array): Float32Array => {
         expectTypedArray(x, "Float32Array", "x");
         if (!Number.isSafeInteger(m) || m < 0 || x.length !== m * cols) {
@@ -74,14 +95,16 @@ export function tensorApi(ctx: Context) {
           if (out.length !== m * rows) throw new QsimdError("LENGTH_MISMATCH", `out has ${out.length} elements, the result has ${m * rows}`);
         }
         withOperands(ctx, (ops) => {
-          const w = ops.input(weights, bytes.length, "the tensor", "its size");
+          const wq = ops.input(codes, codes.byteLength, "the tensor", "its size");
+          const ws = ops.input(scales, scales.byteLength, "the tensor", "its size");
           const px = ops.copy(x);
           const bad = e.firstNonFinite(px, x.length);
           if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `x[${bad}] is ${x[bad]}: activations must be finite`);
           const pa = ops.alloc(m * blocks * Q8_0.blockBytes);
           e.ggufQuantize(Q8_0.id, px, pa, m * blocks); // the activation, quantized once for all rows
+          const [aq, as] = packTemp(ops, Q8_0, pa, m, blocks);
           const py = ops.alloc(m * rows * 4);
-          for (let i = 0; i < m; i++) e.ggufGemv(t.id, w, pa + i * blocks * Q8_0.blockBytes, py + i * rows * 4, rows, blocks);
+          for (let i = 0; i < m; i++) e.ggufGemv(t.id, wq, ws, aq + i * blocks * 32, as + i * blocks * 4, py + i * rows * 4, rows, blocks);
           memory.copyOut(py, result, 0, m * rows);
         });
         return result;
@@ -91,7 +114,10 @@ export function tensorApi(ctx: Context) {
         shape: [rows, cols],
         matvec: (x, out) => matmul(x, 1, out),
         matmul,
-        free: () => weights.free(),
+        free: () => {
+          codes.free();
+          scales.free();
+        },
       };
     },
   };
