@@ -6,9 +6,10 @@ import { dequantizeQ5_0, Q5_0_BYTES, quantizeQ5_0 } from "./q5_0";
 import { dequantizeQ5_1, Q5_1_BYTES, quantizeQ5_1 } from "./q5_1";
 import { dequantizeQ8_0, Q8_0_BYTES, quantizeQ8_0 } from "./q8_0";
 import { dequantizeQ8_1, Q8_1_BYTES, quantizeQ8_1 } from "./q8_1";
+import { dequantizeQ8_K, Q8_K_BYTES, quantizeQ8_K } from "./q8_k";
 export { firstNonFinite } from "./common";
 
-const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
+const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9, Q8_K: i32 = 15;
 
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
@@ -17,6 +18,7 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
   else if (type == Q5_1) quantizeQ5_1(x, out, blocks);
   else if (type == Q8_0) quantizeQ8_0(x, out, blocks);
   else if (type == Q8_1) quantizeQ8_1(x, out, blocks);
+  else if (type == Q8_K) quantizeQ8_K(x, out, blocks);
   else return false;
   return true;
 }
@@ -28,6 +30,7 @@ export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bo
   else if (type == Q5_1) dequantizeQ5_1(src, y, blocks);
   else if (type == Q8_0) dequantizeQ8_0(src, y, blocks);
   else if (type == Q8_1) dequantizeQ8_1(src, y, blocks);
+  else if (type == Q8_K) dequantizeQ8_K(src, y, blocks);
   else return false;
   return true;
 }
@@ -40,5 +43,6 @@ export function ggufBlockBytes(type: i32): i32 {
   if (type == Q5_1) return Q5_1_BYTES;
   if (type == Q8_0) return Q8_0_BYTES;
   if (type == Q8_1) return Q8_1_BYTES;
+  if (type == Q8_K) return Q8_K_BYTES;
   return 0;
 }

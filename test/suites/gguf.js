@@ -4,7 +4,7 @@ import { equal, ok, rejects, sameBits } from "../lib/assert.js";
 import { needShared, runnableVariants } from "../lib/env.js";
 
 /** The formats qsimd implements so far; each must match every reference case of its type. */
-export const GGUF_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1"];
+export const GGUF_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1", "q8_K"];
 
 export default function gguf(test, env) {
   let vectors;

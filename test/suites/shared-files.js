@@ -10,4 +10,5 @@ export const sharedFiles = [
   { path: "vectors/q5_1.bin", kind: "bytes" },
   { path: "vectors/q8_0.bin", kind: "bytes" },
   { path: "vectors/q8_1.bin", kind: "bytes" },
+  { path: "vectors/q8_K.bin", kind: "bytes" },
 ];

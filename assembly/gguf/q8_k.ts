@@ -1,0 +1,50 @@
+// Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
+// codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
+// of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
+export const Q8_K_BLOCK = 256;
+export const Q8_K_BYTES = 292;
+
+// ggml's nearest_int: adding 1.5 * 2^23 rounds to nearest even and leaves the integer in the low
+// mantissa bits (valid for |v| < 2^22; larger values come out wrong the same way ggml's do).
+// @ts-ignore: decorator
+@inline function nearestInt(v: f32): i32 {
+  return (reinterpret<i32>(v + 12582912) & 0x007fffff) - 0x00400000;
+}
+
+export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + <usize>b * (Q8_K_BLOCK << 2);
+    const dst = out + <usize>b * Q8_K_BYTES;
+    let amax: f32 = 0, m: f32 = 0;
+    for (let j = 0; j < Q8_K_BLOCK; j++) {
+      const v = load<f32>(src + (<usize>j << 2));
+      if (abs(v) > amax) {
+        amax = abs(v);
+        m = v;
+      }
+    }
+    if (amax == 0) {
+      memory.fill(dst, 0, Q8_K_BYTES);
+      continue;
+    }
+    const iscale: f32 = -127 / m;
+    for (let j = 0; j < Q8_K_BLOCK; j++) {
+      store<i8>(dst + 4 + <usize>j, <i8>min(127, nearestInt(iscale * load<f32>(src + (<usize>j << 2)))));
+    }
+    for (let g = 0; g < 16; g++) {
+      let sum: i32 = 0;
+      for (let j = 0; j < 16; j++) sum += <i32>load<i8>(dst + 4 + <usize>(g * 16 + j));
+      store<i16>(dst + 260 + (<usize>g << 1), <i16>sum);
+    }
+    store<f32>(dst, 1 / iscale);
+  }
+}
+
+export function dequantizeQ8_K(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q8_K_BYTES;
+    const out = y + <usize>b * (Q8_K_BLOCK << 2);
+    const d = load<f32>(block);
+    for (let j = 0; j < Q8_K_BLOCK; j++) store<f32>(out + (<usize>j << 2), d * <f32>load<i8>(block + 4 + <usize>j));
+  }
+}
