@@ -74,12 +74,6 @@ function perAxis(kind, axis, resident, quick) {
 }
 
 export const cases = [
-  {
-    // ONNX Runtime's MatMulNBits, timed as a peer only: qsimd's 4-bit GEMV comes with the GGUF block
-    // formats (Q4_0 and friends), and then takes this row.
-    name: "4-bit weights, block 32, GEMV 4096 x 4096", group: "int8 products", quick: true, peerOnly: true,
-    work: { macs: 4096 * 4096, bytes: 4096 * 4096 / 2 + 4096 * 128 * 4 },
-  },
   gemm(4096, 4096, 1, "uint8", true),
   gemm(4096, 16384, 1, "uint8", true),
   gemm(4096, 4096, 1, "int8", true),

@@ -54,7 +54,8 @@ const models = {
       feeds: { x: new ort.Tensor("int8", new Int8Array(bytes(4096 * 4096, 6).buffer), [4096, 4096]) },
     }),
   ])),
-  "4-bit weights, block 32, GEMV 4096 x 4096": (ort) => ({
+  // ONNX Runtime's 4-bit weights (MatMulNBits, blocks of 32, float activations) beside GGUF Q4_0.
+  "GGUF Q4_0 x Q8_0 GEMV 4096 x 4096": (ort) => ({
     model: singleOpModel({
       op: "MatMulNBits", domain: "com.microsoft", attributes: { K: 4096, N: 4096, bits: 4, block_size: 32 },
       inputs: [["A", "float32", [1, 4096]]],

@@ -20,10 +20,9 @@ export async function runSuite(options) {
   const runnable = ["scalar", ...(best.features.simd ? ["simd"] : []), ...(best.features.relaxedSimd ? ["relaxed"] : [])];
   const builds = variant ? [variant] : runnable;
   const instances = await Promise.all(builds.map((v) => load({ variant: v })));
-  const selected = cases.filter((c) => (full || c.quick) && (!c.peerOnly || options.peer?.has(c.name)) &&
-    (!filter || c.name.toLowerCase().includes(filter.toLowerCase())));
+  const selected = cases.filter((c) => (full || c.quick) && (!filter || c.name.toLowerCase().includes(filter.toLowerCase())));
   const roofs = rooflines.filter((r) => full || r.quick);
-  const total = roofs.length + selected.filter((c) => !c.peerOnly).length * (builds.length + 1);
+  const total = roofs.length + selected.length * (builds.length + 1);
   let done = 0;
   const step = (label) => onProgress({ done: ++done, total, label });
 
@@ -60,7 +59,7 @@ export async function runSuite(options) {
         if (ms !== undefined) record.results.push(entry(c, `${options.peer.name} (${kind})`, { ms, spread: 0, samples: 0 }, record.roofline));
       }
     }
-    for (const q of c.peerOnly ? [] : instances) {
+    for (const q of instances) {
       const made = c.make(q);
       try {
         if (made.js && jsMs === undefined) {
@@ -80,7 +79,7 @@ export async function runSuite(options) {
         made.free?.();
       }
     }
-    if (jsMs === undefined && !c.peerOnly) step(`${c.name}: no baseline`);
+    if (jsMs === undefined) step(`${c.name}: no baseline`);
   }
   return record;
 }
