@@ -5,7 +5,8 @@ import kernels from "./kernels.js";
 import linear from "./linear.js";
 import loader from "./loader.js";
 import matmul from "./matmul.js";
+import realModels from "./real-models.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, linear, matmul, vectors, gguf, identity, bench];
+export const suites = [loader, kernels, linear, matmul, vectors, gguf, realModels, identity, bench];

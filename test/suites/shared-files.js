@@ -11,4 +11,6 @@ export const sharedFiles = [
   { path: "vectors/q8_0.bin", kind: "bytes" },
   { path: "vectors/q8_1.bin", kind: "bytes" },
   { path: "vectors/q8_K.bin", kind: "bytes" },
+  { path: "data/stories260K.gguf", kind: "bytes" },
+  { path: "data/stories260K-q8_0.v2.gguf", kind: "bytes" },
 ];
