@@ -1,5 +1,6 @@
 // Dispatch over the GGUF block formats by ggml_type id (the table of names and sizes is
-// src/gguf/types.ts). Each entry returns false for a type it does not handle (yet).
+// src/gguf/types.ts). Each entry returns false for a type it does not handle (yet); with 0 blocks it
+// touches no memory, so the TypeScript side asks it what is supported.
 import { dequantizeQ4_0, Q4_0_BYTES, quantizeQ4_0 } from "./q4_0";
 import { dequantizeQ4_1, Q4_1_BYTES, quantizeQ4_1 } from "./q4_1";
 import { dequantizeQ5_0, Q5_0_BYTES, quantizeQ5_0 } from "./q5_0";
@@ -7,9 +8,15 @@ import { dequantizeQ5_1, Q5_1_BYTES, quantizeQ5_1 } from "./q5_1";
 import { dequantizeQ8_0, Q8_0_BYTES, quantizeQ8_0 } from "./q8_0";
 import { dequantizeQ8_1, Q8_1_BYTES, quantizeQ8_1 } from "./q8_1";
 import { dequantizeQ8_K, Q8_K_BYTES, quantizeQ8_K } from "./q8_k";
+import { dequantizeQ2_K, Q2_K_BYTES } from "./q2_k";
+import { dequantizeQ3_K, Q3_K_BYTES } from "./q3_k";
+import { dequantizeQ4_K, Q4_K_BYTES } from "./q4_k";
+import { dequantizeQ5_K, Q5_K_BYTES } from "./q5_k";
+import { dequantizeQ6_K, Q6_K_BYTES } from "./q6_k";
 export { firstNonFinite } from "./common";
 
-const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9, Q8_K: i32 = 15;
+const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
+const Q2_K: i32 = 10, Q3_K: i32 = 11, Q4_K: i32 = 12, Q5_K: i32 = 13, Q6_K: i32 = 14, Q8_K: i32 = 15;
 
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
@@ -31,6 +38,11 @@ export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bo
   else if (type == Q8_0) dequantizeQ8_0(src, y, blocks);
   else if (type == Q8_1) dequantizeQ8_1(src, y, blocks);
   else if (type == Q8_K) dequantizeQ8_K(src, y, blocks);
+  else if (type == Q2_K) dequantizeQ2_K(src, y, blocks);
+  else if (type == Q3_K) dequantizeQ3_K(src, y, blocks);
+  else if (type == Q4_K) dequantizeQ4_K(src, y, blocks);
+  else if (type == Q5_K) dequantizeQ5_K(src, y, blocks);
+  else if (type == Q6_K) dequantizeQ6_K(src, y, blocks);
   else return false;
   return true;
 }
@@ -44,5 +56,10 @@ export function ggufBlockBytes(type: i32): i32 {
   if (type == Q8_0) return Q8_0_BYTES;
   if (type == Q8_1) return Q8_1_BYTES;
   if (type == Q8_K) return Q8_K_BYTES;
+  if (type == Q2_K) return Q2_K_BYTES;
+  if (type == Q3_K) return Q3_K_BYTES;
+  if (type == Q4_K) return Q4_K_BYTES;
+  if (type == Q5_K) return Q5_K_BYTES;
+  if (type == Q6_K) return Q6_K_BYTES;
   return 0;
 }

@@ -22,8 +22,11 @@ function blocksOf(type: GgufType, count: number, what: string): number {
 export function ggufApi(ctx: Context) {
   const { e, memory } = ctx;
 
-  // Float types go through the conversion kernels; the block formats through ggufQuantize/Dequantize.
-  const supported = (type: GgufType) => type.blockSize === 1 || e.ggufBlockBytes(type.id) === type.blockBytes;
+  // Float types go through the conversion kernels; a block format counts when the wasm has the kernel
+  // (asked with 0 blocks, which touches nothing) and its block size agrees with the table.
+  const layoutAgrees = (type: GgufType) => e.ggufBlockBytes(type.id) === type.blockBytes;
+  const canQuantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufQuantize(type.id, 0, 0, 0));
+  const canDequantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufDequantize(type.id, 0, 0, 0));
 
   function unsupported(type: GgufType, what: string): QsimdError {
     return new QsimdError("UNSUPPORTED_OPERATION", `${what} of ${type.name} is not implemented in qsimd yet`);
@@ -47,7 +50,7 @@ export function ggufApi(ctx: Context) {
         expectTypedArray(options.imatrix, "Float32Array", "imatrix");
         throw unsupported(t, "importance-weighted quantization");
       }
-      if (!supported(t)) throw unsupported(t, "quantization");
+      if (!canQuantize(t)) throw unsupported(t, "quantization");
       const out = new Uint8Array(blocks * t.blockBytes);
       if (t.name === "F32") return (out.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)), out);
       withOperands(ctx, (ops) => {
@@ -71,7 +74,7 @@ export function ggufApi(ctx: Context) {
       if (bytes.length !== blocks * t.blockBytes) {
         throw new QsimdError("LENGTH_MISMATCH", `${count} ${t.name} values take ${blocks * t.blockBytes} bytes, got ${bytes.length}`);
       }
-      if (!supported(t)) throw unsupported(t, "dequantization");
+      if (!canDequantize(t)) throw unsupported(t, "dequantization");
       const out = new Float32Array(count);
       if (t.name === "F32") return (new Uint8Array(out.buffer).set(bytes), out);
       withOperands(ctx, (ops) => {

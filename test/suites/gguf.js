@@ -5,6 +5,8 @@ import { needShared, runnableVariants } from "../lib/env.js";
 
 /** The formats qsimd implements so far; each must match every reference case of its type. */
 export const GGUF_FORMATS = ["q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1", "q8_K"];
+/** Formats whose dequantizer is implemented ahead of their quantizer. */
+const K_DEQUANTIZE = ["q2_K", "q3_K", "q4_K", "q5_K", "q6_K"];
 
 export default function gguf(test, env) {
   let vectors;
@@ -12,7 +14,7 @@ export default function gguf(test, env) {
     if (!vectors) {
       const manifest = JSON.parse(await needShared(env, "vectors/manifest.json", "text"));
       const files = {};
-      for (const name of ["inputs.bin", ...GGUF_FORMATS.map((f) => `${f}.bin`)]) files[name] = await needShared(env, `vectors/${name}`);
+      for (const name of ["inputs.bin", ...[...GGUF_FORMATS, ...K_DEQUANTIZE].map((f) => `${f}.bin`)]) files[name] = await needShared(env, `vectors/${name}`);
       const blob = (ref, Type) => {
         const b = files[ref.file];
         return new Type(b.buffer.slice(b.byteOffset + ref.offset, b.byteOffset + ref.offset + ref.bytes));
@@ -91,6 +93,22 @@ export default function gguf(test, env) {
     await rejects(() => q.tensor("Q6_K", new Uint8Array(210), [1, 256]), "UNSUPPORTED_OPERATION", /Q6_K/);
     t.free();
     await rejects(() => t.matvec(x.subarray(0, cols)), "INVALID_HANDLE", /freed/);
+  });
+
+  test("Q2_K, Q3_K, Q4_K, Q5_K, Q6_K: dequantize matches ggml's reference vectors in every build", async () => {
+    const { manifest, blob } = await load();
+    const { features } = await env.load();
+    for (const format of K_DEQUANTIZE) {
+      const cases = manifest.cases.filter((c) => c.type === format && c.status === "ok" && c.dequantized);
+      ok(cases.length > 10, `${format}: ${cases.length} reference cases`);
+      for (const variant of runnableVariants(features)) {
+        const q = await env.load({ variant });
+        for (const c of cases) {
+          sameBits(q.dequantize(format, blob(c.quantized, Uint8Array), c.n * c.nrows), blob(c.dequantized, Float32Array), `${c.id}, ${variant} build`);
+        }
+      }
+    }
+    await rejects(async () => (await env.load()).quantize("Q4_K", new Float32Array(256)), "UNSUPPORTED_OPERATION", /quantization of Q4_K/);
   });
 
   test("GGUF types by name or id; F32, F16 and BF16 round-trip through quantize/dequantize", async () => {

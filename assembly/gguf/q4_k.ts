@@ -1,0 +1,28 @@
+// Q4_K: super-blocks of 256 values: fp16 d and dmin, 12 bytes of eight 6-bit (scale, min) pairs, then
+// 128 bytes of 4-bit codes. Each 64 values share 32 bytes: the first 32 values in the low nibbles
+// (pair 2i), the next 32 in the high nibbles (pair 2i + 1); x = d * scale * q - dmin * min.
+import { loadF16 } from "./common";
+import { kMin, kScale } from "./kscale";
+
+export const Q4_K_BYTES = 144;
+
+export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q4_K_BYTES;
+    const d = loadF16(block), dmin = loadF16(block + 2);
+    const scales = block + 4;
+    let q = block + 16;
+    let out = y + (<usize>b << 10);
+    for (let i = 0; i < 8; i += 2) {
+      const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
+      const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
+      for (let l = 0; l < 32; l++) {
+        const c = <i32>load<u8>(q + <usize>l);
+        store<f32>(out + (<usize>l << 2), d1 * <f32>(c & 0xf) - m1);
+        store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>(c >> 4) - m2);
+      }
+      q += 32;
+      out += 256;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// Q5_K: super-blocks of 256 values: fp16 d and dmin, 12 bytes of (scale, min) pairs as Q4_K, 32 bytes
+// of fifth bits (bit 2i / 2i + 1 of byte l for value l of the 64-value group i, low / high half),
+// then 128 bytes of low nibbles laid out as Q4_K's; x = d * scale * q - dmin * min.
+import { loadF16 } from "./common";
+import { kMin, kScale } from "./kscale";
+
+export const Q5_K_BYTES = 176;
+
+export function dequantizeQ5_K(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q5_K_BYTES;
+    const d = loadF16(block), dmin = loadF16(block + 2);
+    const scales = block + 4, qh = block + 16;
+    let ql = block + 48;
+    let out = y + (<usize>b << 10);
+    let u1 = 1, u2 = 2;
+    for (let i = 0; i < 8; i += 2) {
+      const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
+      const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
+      for (let l = 0; l < 32; l++) {
+        const c = <i32>load<u8>(ql + <usize>l), h = <i32>load<u8>(qh + <usize>l);
+        store<f32>(out + (<usize>l << 2), d1 * <f32>((c & 0xf) + (h & u1 ? 16 : 0)) - m1);
+        store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>((c >> 4) + (h & u2 ? 16 : 0)) - m2);
+      }
+      ql += 32;
+      out += 256;
+      u1 <<= 2;
+      u2 <<= 2;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// Q6_K: super-blocks of 256 values: 128 bytes of low nibbles, 64 bytes of high 2-bit pairs, 16 int8
+// scales (one per 16 values), fp16 d last; x = d * scale * (q - 32). Each 128 values use 64 low bytes,
+// 32 high bytes and 8 scales: value l, l + 32, l + 64, l + 96 take the low/high nibbles of bytes l and
+// l + 32 and bit pairs 0-1, 2-3, 4-5, 6-7 of high byte l.
+import { loadF16 } from "./common";
+
+export const Q6_K_BYTES = 210;
+
+export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q6_K_BYTES;
+    const d = loadF16(block + 208);
+    for (let n = 0; n < 2; n++) {
+      const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
+      const out = y + (<usize>b << 10) + (<usize>n << 9);
+      for (let l = 0; l < 32; l++) {
+        const is = l >> 4;
+        const lo = <i32>load<u8>(ql + <usize>l), lo2 = <i32>load<u8>(ql + 32 + <usize>l), h = <i32>load<u8>(qh + <usize>l);
+        const q1 = ((lo & 0xf) | ((h & 3) << 4)) - 32;
+        const q2 = ((lo2 & 0xf) | (((h >> 2) & 3) << 4)) - 32;
+        const q3 = ((lo >> 4) | (((h >> 4) & 3) << 4)) - 32;
+        const q4 = ((lo2 >> 4) | (((h >> 6) & 3) << 4)) - 32;
+        store<f32>(out + (<usize>l << 2), d * <f32>load<i8>(sc + <usize>is) * <f32>q1);
+        store<f32>(out + (<usize>(l + 32) << 2), d * <f32>load<i8>(sc + <usize>(is + 2)) * <f32>q2);
+        store<f32>(out + (<usize>(l + 64) << 2), d * <f32>load<i8>(sc + <usize>(is + 4)) * <f32>q3);
+        store<f32>(out + (<usize>(l + 96) << 2), d * <f32>load<i8>(sc + <usize>(is + 6)) * <f32>q4);
+      }
+    }
+  }
+}
