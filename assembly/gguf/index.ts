@@ -13,10 +13,16 @@ import { dequantizeQ3_K, Q3_K_BYTES } from "./q3_k";
 import { dequantizeQ4_K, Q4_K_BYTES } from "./q4_k";
 import { dequantizeQ5_K, Q5_K_BYTES } from "./q5_k";
 import { dequantizeQ6_K, Q6_K_BYTES } from "./q6_k";
+import { dequantizeIQ4_NL, IQ4_NL_BYTES } from "./iq4_nl";
+import { dequantizeIQ4_XS, IQ4_XS_BYTES } from "./iq4_xs";
+import { dequantizeTQ1_0, TQ1_0_BYTES } from "./tq1_0";
+import { dequantizeTQ2_0, TQ2_0_BYTES } from "./tq2_0";
+import { dequantizeMXFP4, MXFP4_BYTES } from "./mxfp4";
 export { firstNonFinite } from "./common";
 
 const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
 const Q2_K: i32 = 10, Q3_K: i32 = 11, Q4_K: i32 = 12, Q5_K: i32 = 13, Q6_K: i32 = 14, Q8_K: i32 = 15;
+const IQ4_NL: i32 = 20, IQ4_XS: i32 = 23, TQ1_0: i32 = 34, TQ2_0: i32 = 35, MXFP4: i32 = 39;
 
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
@@ -43,6 +49,11 @@ export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bo
   else if (type == Q4_K) dequantizeQ4_K(src, y, blocks);
   else if (type == Q5_K) dequantizeQ5_K(src, y, blocks);
   else if (type == Q6_K) dequantizeQ6_K(src, y, blocks);
+  else if (type == IQ4_NL) dequantizeIQ4_NL(src, y, blocks);
+  else if (type == IQ4_XS) dequantizeIQ4_XS(src, y, blocks);
+  else if (type == TQ1_0) dequantizeTQ1_0(src, y, blocks);
+  else if (type == TQ2_0) dequantizeTQ2_0(src, y, blocks);
+  else if (type == MXFP4) dequantizeMXFP4(src, y, blocks);
   else return false;
   return true;
 }
@@ -61,5 +72,10 @@ export function ggufBlockBytes(type: i32): i32 {
   if (type == Q4_K) return Q4_K_BYTES;
   if (type == Q5_K) return Q5_K_BYTES;
   if (type == Q6_K) return Q6_K_BYTES;
+  if (type == IQ4_NL) return IQ4_NL_BYTES;
+  if (type == IQ4_XS) return IQ4_XS_BYTES;
+  if (type == TQ1_0) return TQ1_0_BYTES;
+  if (type == TQ2_0) return TQ2_0_BYTES;
+  if (type == MXFP4) return MXFP4_BYTES;
   return 0;
 }

@@ -1,0 +1,20 @@
+// IQ4_XS: super-blocks of 256 values: fp16 d, 16 bits of high scale bits, 4 bytes of low scale bits,
+// then eight runs of 16 bytes of IQ4_NL codebook indices; run i has the 6-bit scale
+// (low nibble i of the 4 bytes | high bit pair i) and x = d * (scale - 32) * codebook[index].
+import { loadF16 } from "./common";
+import { dequantizeIq4Run } from "./iq4_nl";
+
+export const IQ4_XS_BYTES = 136;
+
+export function dequantizeIQ4_XS(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * IQ4_XS_BYTES;
+    const d = loadF16(block);
+    const high = <i32>load<u16>(block + 2);
+    for (let i = 0; i < 8; i++) {
+      const low = (<i32>load<u8>(block + 4 + <usize>(i >> 1)) >> ((i & 1) * 4)) & 0xf;
+      const scale = low | (((high >> (2 * i)) & 3) << 4);
+      dequantizeIq4Run(block + 8 + <usize>i * 16, d * <f32>(scale - 32), y + (<usize>b << 10) + (<usize>i << 7));
+    }
+  }
+}

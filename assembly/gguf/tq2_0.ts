@@ -1,0 +1,21 @@
+// TQ2_0: super-blocks of 256 ternary values: 64 bytes of 2-bit codes then fp16 d; x = (q - 1) * d.
+// Each 32 bytes hold 128 values: bit pair l of byte m is value 32 l + m.
+import { loadF16 } from "./common";
+
+export const TQ2_0_BYTES = 66;
+
+export function dequantizeTQ2_0(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * TQ2_0_BYTES;
+    const d = loadF16(block + 64);
+    let out = y + (<usize>b << 10);
+    for (let j = 0; j < 64; j += 32) {
+      for (let l = 0; l < 4; l++) {
+        for (let m = 0; m < 32; m++) {
+          store<f32>(out, <f32>(((<i32>load<u8>(block + <usize>(j + m)) >> (l * 2)) & 3) - 1) * d);
+          out += 4;
+        }
+      }
+    }
+  }
+}
