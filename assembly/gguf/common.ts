@@ -29,6 +29,53 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return abs(v) < 2147483648 ? <i32>v : i32.MIN_VALUE;
 }
 
+// The block scans of ggml's reference quantizers, each with its exact comparison (they decide ties).
+
+/** max |x| over n floats, as ggml's MAX(amax, |x|) accumulates it. */
+// @ts-ignore: decorator
+@inline export function absMax(x: usize, n: i32): f32 {
+  let amax: f32 = 0;
+  for (let j = 0; j < n; j++) {
+    const v = abs(load<f32>(x + (<usize>j << 2)));
+    amax = amax > v ? amax : v;
+  }
+  return amax;
+}
+
+/** The first value of largest magnitude (ggml: `if (amax < fabsf(v)) { amax = fabsf(v); max = v; }`). */
+// @ts-ignore: decorator
+@inline export function signedMax(x: usize, n: i32): f32 {
+  let amax: f32 = 0, m: f32 = 0;
+  for (let j = 0; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    if (amax < abs(v)) {
+      amax = abs(v);
+      m = v;
+    }
+  }
+  return m;
+}
+
+// @ts-ignore: decorator
+@inline export function minOf(x: usize, n: i32): f32 {
+  let lo = f32.MAX_VALUE;
+  for (let j = 0; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    if (v < lo) lo = v;
+  }
+  return lo;
+}
+
+// @ts-ignore: decorator
+@inline export function maxOf(x: usize, n: i32): f32 {
+  let hi = -f32.MAX_VALUE;
+  for (let j = 0; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    if (v > hi) hi = v;
+  }
+  return hi;
+}
+
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 // Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes of 4-bit codes (value j in the low nibble
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
-import { castInt, loadF16, storeF16 } from "./common";
+import { castInt, loadF16, signedMax, storeF16 } from "./common";
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -10,16 +10,7 @@ export function quantizeQ4_0(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q4_0_BLOCK << 2);
     const dst = out + <usize>b * Q4_0_BYTES;
-    let amax: f32 = 0;
-    let m: f32 = 0;
-    for (let j = 0; j < Q4_0_BLOCK; j++) {
-      const v = load<f32>(src + (<usize>j << 2));
-      if (amax < abs(v)) {
-        amax = abs(v);
-        m = v;
-      }
-    }
-    const d: f32 = m / -8;
+    const d: f32 = signedMax(src, Q4_0_BLOCK) / -8;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     for (let j = 0; j < 16; j++) {

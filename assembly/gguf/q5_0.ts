@@ -1,7 +1,7 @@
 // Q5_0: blocks of 32 values: fp16 scale d, 32 high bits qh (bit j for value j), 16 bytes of low
 // nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
-import { castInt, loadF16, storeF16 } from "./common";
+import { castInt, loadF16, signedMax, storeF16 } from "./common";
 
 export const Q5_0_BLOCK = 32;
 export const Q5_0_BYTES = 22;
@@ -10,15 +10,7 @@ export function quantizeQ5_0(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q5_0_BLOCK << 2);
     const dst = out + <usize>b * Q5_0_BYTES;
-    let amax: f32 = 0, m: f32 = 0;
-    for (let j = 0; j < Q5_0_BLOCK; j++) {
-      const v = load<f32>(src + (<usize>j << 2));
-      if (amax < abs(v)) {
-        amax = abs(v);
-        m = v;
-      }
-    }
-    const d: f32 = m / -16;
+    const d: f32 = signedMax(src, Q5_0_BLOCK) / -16;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     let qh: u32 = 0;

@@ -1,7 +1,7 @@
 // Q5_1: blocks of 32 values: fp16 scale d and minimum m, 32 high bits qh, 16 bytes of low nibbles;
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
-import { castInt, loadF16, storeF16 } from "./common";
+import { castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
 
 export const Q5_1_BLOCK = 32;
 export const Q5_1_BYTES = 24;
@@ -10,12 +10,7 @@ export function quantizeQ5_1(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q5_1_BLOCK << 2);
     const dst = out + <usize>b * Q5_1_BYTES;
-    let lo = f32.MAX_VALUE, hi = -f32.MAX_VALUE;
-    for (let j = 0; j < Q5_1_BLOCK; j++) {
-      const v = load<f32>(src + (<usize>j << 2));
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const lo = minOf(src, Q5_1_BLOCK), hi = maxOf(src, Q5_1_BLOCK);
     const d: f32 = (hi - lo) / 31;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);

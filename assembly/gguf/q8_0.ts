@@ -1,6 +1,6 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
-import { castInt, loadF16, roundAway, storeF16 } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
@@ -9,12 +9,7 @@ export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q8_0_BLOCK << 2);
     const dst = out + <usize>b * Q8_0_BYTES;
-    let amax: f32 = 0;
-    for (let j = 0; j < Q8_0_BLOCK; j++) {
-      const v = abs(load<f32>(src + (<usize>j << 2)));
-      amax = amax > v ? amax : v; // ggml's MAX(a, b), operands in its order
-    }
-    const d: f32 = amax / 127;
+    const d: f32 = absMax(src, Q8_0_BLOCK) / 127;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     for (let j = 0; j < Q8_0_BLOCK; j++) {

@@ -1,7 +1,7 @@
 // Q8_1: blocks of 32 values: fp16 scale d, fp16 s = d * (sum of the codes), 32 int8 codes; the
 // activation format that Q4_1 and Q5_1 dot products take. ggml's reference quantizer is Q8_0's plus
 // the sum; ggml has no dequantizer for it, so x = q * d here.
-import { castInt, loadF16, roundAway, storeF16 } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
 
 export const Q8_1_BLOCK = 32;
 export const Q8_1_BYTES = 36;
@@ -10,12 +10,7 @@ export function quantizeQ8_1(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q8_1_BLOCK << 2);
     const dst = out + <usize>b * Q8_1_BYTES;
-    let amax: f32 = 0;
-    for (let j = 0; j < Q8_1_BLOCK; j++) {
-      const v = abs(load<f32>(src + (<usize>j << 2)));
-      amax = amax > v ? amax : v;
-    }
-    const d: f32 = amax / 127;
+    const d: f32 = absMax(src, Q8_1_BLOCK) / 127;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     let sum: i32 = 0;

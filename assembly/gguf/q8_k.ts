@@ -1,6 +1,8 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
+import { signedMax } from "./common";
+
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
 
@@ -15,15 +17,8 @@ export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q8_K_BLOCK << 2);
     const dst = out + <usize>b * Q8_K_BYTES;
-    let amax: f32 = 0, m: f32 = 0;
-    for (let j = 0; j < Q8_K_BLOCK; j++) {
-      const v = load<f32>(src + (<usize>j << 2));
-      if (abs(v) > amax) {
-        amax = abs(v);
-        m = v;
-      }
-    }
-    if (amax == 0) {
+    const m = signedMax(src, Q8_K_BLOCK);
+    if (m == 0) {
       memory.fill(dst, 0, Q8_K_BYTES);
       continue;
     }
