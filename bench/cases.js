@@ -113,13 +113,15 @@ export const cases = [
   perAxis("dequantizeLinear", 0, true, true),
   perAxis("dequantizeLinear", 1, true, true),
   perAxis("dequantizeLinear", 1, false, false),
-  {
-    name: "dynamicQuantizeLinear, 1M elements", group: "linear quantization", quick: true, work: { elements: MiB },
+  ...[true, false].map((resident) => ({
+    name: `dynamicQuantizeLinear, 1M elements, ${resident ? "resident" : "arrays"}`, group: "linear quantization", quick: resident, work: { elements: MiB },
     make(q) {
-      const x = floats(MiB, 7);
-      return { qsimd: () => q.dynamicQuantizeLinear(x) };
+      const data = floats(MiB, 7);
+      const x = resident ? q.upload(data) : data;
+      const options = resident ? { out: q.alloc(MiB) } : {};
+      return { qsimd: () => q.dynamicQuantizeLinear(x, options), free: () => resident && [x, options.out].forEach((b) => b.free()) };
     },
-  },
+  })),
   {
     name: "f32ToF16, 1M elements", group: "conversions", quick: true, work: { elements: MiB },
     make(q) {

@@ -64,7 +64,7 @@ const models = {
     }),
     feeds: { A: new ort.Tensor("float32", Float32Array.from(bytes(4096, 4), (b) => (b - 128) / 64), [1, 4096]) },
   }),
-  "dynamicQuantizeLinear, 1M elements": (ort) => ({
+  "dynamicQuantizeLinear, 1M elements, resident": (ort) => ({
     model: singleOpModel({
       op: "DynamicQuantizeLinear",
       inputs: [["x", "float32", [2 ** 20]]],
