@@ -41,7 +41,8 @@ export async function main(args: string[]): Promise<number> {
   console.log(`host     WebAssembly SIMD128: ${yes(best.features.simd)}, relaxed SIMD: ${yes(best.features.relaxedSimd)}`);
   console.log(`build    ${best.variant}${options.variant ? " (forced)" : " (best available)"}\n`);
   const { runSuite } = await import(new URL("../bench/suite.js", import.meta.url).href);
-  const { bennyTimer, bennyName } = await import(new URL("../bench/benny-timer.js", import.meta.url).href);
+  // benny is a devDependency: an installed package without it times with the portable runner.
+  const benny = await import(new URL("../bench/benny-timer.js", import.meta.url).href).catch(() => undefined);
   const { hasPeer, loadOrt, timePeer } = await import(new URL("../bench/onnx-peer.js", import.meta.url).href);
   const ort = await loadOrt();
   const record = await runSuite({
@@ -51,8 +52,8 @@ export async function main(args: string[]): Promise<number> {
     full: options.full,
     filter: options.filter,
     variant: options.variant,
-    timer: bennyTimer,
-    timerName: bennyName,
+    timer: benny?.bennyTimer,
+    timerName: benny?.bennyName,
     peer: ort && { name: `ORT Web ${ort.env.versions?.web ?? ""}`.trim(), has: hasPeer, time: (name: string) => timePeer(ort, name) },
   });
   console.log(`\n${report.formatRecord(record)}`);
