@@ -23,6 +23,15 @@ export function dequantizeQ8_0(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * Q8_0_BYTES;
     const out = y + <usize>b * (Q8_0_BLOCK << 2);
     const d = loadF16(block);
+    if (ASC_FEATURE_SIMD) {
+      const vd = f32x4.splat(d);
+      for (let j = 0; j < Q8_0_BLOCK; j += 8) {
+        const h = v128.load8x8_s(block + 2 + <usize>j);
+        v128.store(out + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vd));
+        v128.store(out + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vd), 16);
+      }
+      continue;
+    }
     for (let j = 0; j < Q8_0_BLOCK; j++) store<f32>(out + (<usize>j << 2), <f32>load<i8>(block + 2 + <usize>j) * d);
   }
 }

@@ -2,6 +2,7 @@ import { expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
 import { QsimdError } from "../errors.js";
 import { withOperands } from "../operands.js";
+import { isResident, type ResidentBuffer } from "../resident.js";
 import { type GgufType, ggufType } from "./types.js";
 
 export interface GgufQuantizeOptions {
@@ -66,26 +67,27 @@ export function ggufApi(ctx: Context) {
       return out;
     },
 
-    /** `count` values from GGUF blocks of `type`, exactly as ggml's dequantize_row_* gives them. */
-    dequantize(type: string | number, bytes: Uint8Array, count: number): Float32Array {
+    /**
+     * `count` values from GGUF blocks of `type`, exactly as ggml's dequantize_row_* gives them.
+     * `bytes` and `out` may be resident buffers, used in place.
+     */
+    dequantize(type: string | number, bytes: Uint8Array | ResidentBuffer, count: number, { out }: { out?: Float32Array | ResidentBuffer } = {}): Float32Array | ResidentBuffer {
       const t = ggufType(type);
-      expectTypedArray(bytes, "Uint8Array", "bytes");
+      if (!isResident(bytes)) expectTypedArray(bytes, "Uint8Array", "bytes");
       const blocks = blocksOf(t, count, "count");
-      if (bytes.length !== blocks * t.blockBytes) {
-        throw new QsimdError("LENGTH_MISMATCH", `${count} ${t.name} values take ${blocks * t.blockBytes} bytes, got ${bytes.length}`);
+      if (bytes.byteLength !== blocks * t.blockBytes) {
+        throw new QsimdError("LENGTH_MISMATCH", `${count} ${t.name} values take ${blocks * t.blockBytes} bytes, got ${bytes.byteLength}`);
       }
       if (!canDequantize(t)) throw unsupported(t, "dequantization");
-      const out = new Float32Array(count);
-      if (t.name === "F32") return (new Uint8Array(out.buffer).set(bytes), out);
-      withOperands(ctx, (ops) => {
-        const pin = ops.copy(bytes);
-        const py = ops.alloc(count * 4);
-        if (t.name === "F16") e.f16ToF32(pin, py, count);
-        else if (t.name === "BF16") e.bf16ToF32(pin, py, count);
-        else e.ggufDequantize(t.id, pin, py, blocks);
-        memory.copyOut(py, out, 0, count);
+      return withOperands(ctx, (ops) => {
+        const result = ops.output(out, "Float32Array", count, count * 4, () => new Float32Array(count));
+        const pin = ops.input(bytes, bytes.byteLength, "bytes", `${count} ${t.name} values`);
+        if (t.name === "F32") memory.of(Uint8Array).copyWithin(result.ptr, pin, pin + count * 4);
+        else if (t.name === "F16") e.f16ToF32(pin, result.ptr, count);
+        else if (t.name === "BF16") e.bf16ToF32(pin, result.ptr, count);
+        else e.ggufDequantize(t.id, pin, result.ptr, blocks);
+        return result.finish();
       });
-      return out;
     },
   };
 }

@@ -117,6 +117,22 @@ export default function gguf(test, env) {
     await rejects(async () => (await env.load()).quantize("Q4_K", new Float32Array(256)), "UNSUPPORTED_OPERATION", /quantization of Q4_K/);
   });
 
+  test("dequantize reads and writes resident buffers in place", async () => {
+    const q = await env.load();
+    const x = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i));
+    const bytes = q.quantize("Q4_0", x);
+    const resident = q.upload(bytes);
+    const out = q.alloc(64 * 4);
+    equal(q.dequantize("Q4_0", resident, 64, { out }), out);
+    sameBits(out.view(Float32Array), q.dequantize("Q4_0", bytes, 64));
+    const f32 = q.dequantize("F32", q.upload(q.quantize("F32", x)), 64);
+    sameBits(f32, x);
+    await rejects(() => q.dequantize("Q4_0", bytes, 64, { out: new Float32Array(63) }), "LENGTH_MISMATCH", /out has 63 elements/);
+    resident.free();
+    await rejects(() => q.dequantize("Q4_0", resident, 64), "INVALID_HANDLE", /freed/);
+    out.free();
+  });
+
   test("GGUF types by name or id; F32, F16 and BF16 round-trip through quantize/dequantize", async () => {
     const q = await env.load();
     const x = Float32Array.of(1, -2.5, 65504, 1e-8);
