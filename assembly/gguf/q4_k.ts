@@ -6,6 +6,17 @@ import { kMin, kScale } from "./kscale";
 
 export const Q4_K_BYTES = 144;
 
+// 16 unsigned byte codes c as d * c - m, 16 floats at out (the scalar loop's two roundings).
+// @ts-ignore: decorator
+@inline function affine16(out: usize, codes: v128, d: f32, m: f32): void {
+  const vd = f32x4.splat(d), vm = f32x4.splat(m);
+  const a = i16x8.extend_low_i8x16_u(codes), b = i16x8.extend_high_i8x16_u(codes);
+  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(a))), vm));
+  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(a))), vm), 16);
+  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(b))), vm), 32);
+  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(b))), vm), 48);
+}
+
 export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * Q4_K_BYTES;
@@ -16,10 +27,18 @@ export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
     for (let i = 0; i < 8; i += 2) {
       const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
       const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
-      for (let l = 0; l < 32; l++) {
-        const c = <i32>load<u8>(q + <usize>l);
-        store<f32>(out + (<usize>l << 2), d1 * <f32>(c & 0xf) - m1);
-        store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>(c >> 4) - m2);
+      if (ASC_FEATURE_SIMD) {
+        for (let l = 0; l < 32; l += 16) {
+          const v = v128.load(q + <usize>l);
+          affine16(out + (<usize>l << 2), v128.and(v, i8x16.splat(0x0f)), d1, m1);
+          affine16(out + (<usize>(l + 32) << 2), i8x16.shr_u(v, 4), d2, m2);
+        }
+      } else {
+        for (let l = 0; l < 32; l++) {
+          const c = <i32>load<u8>(q + <usize>l);
+          store<f32>(out + (<usize>l << 2), d1 * <f32>(c & 0xf) - m1);
+          store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>(c >> 4) - m2);
+        }
       }
       q += 32;
       out += 256;
