@@ -76,6 +76,16 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return hi;
 }
 
+/** 16 int8 codes times d (splatted), as 16 floats at out: one rounding each, like the scalar loops. */
+// @ts-ignore: decorator
+@inline export function storeScaled16(out: usize, codes: v128, d: v128): void {
+  const a = i16x8.extend_low_i8x16_s(codes), b = i16x8.extend_high_i8x16_s(codes);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), d));
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), d), 16);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(b)), d), 32);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(b)), d), 48);
+}
+
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 // Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes of 4-bit codes (value j in the low nibble
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
-import { castInt, loadF16, signedMax, storeF16 } from "./common";
+import { castInt, loadF16, signedMax, storeF16, storeScaled16 } from "./common";
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -22,16 +22,6 @@ export function quantizeQ4_0(x: usize, out: usize, blocks: i32): void {
   }
 }
 
-// 16 int8 codes times d, as 16 floats at out.
-// @ts-ignore: decorator
-@inline function store16(out: usize, codes: v128, d: v128): void {
-  const a = i16x8.extend_low_i8x16_s(codes), b = i16x8.extend_high_i8x16_s(codes);
-  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), d));
-  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), d), 16);
-  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(b)), d), 32);
-  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(b)), d), 48);
-}
-
 export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * Q4_0_BYTES;
@@ -42,8 +32,8 @@ export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
       const v = v128.load(block + 2);
       const lo = i8x16.sub(v128.and(v, i8x16.splat(0x0f)), eight); // values 0-15
       const hi = i8x16.sub(i8x16.shr_u(v, 4), eight);                // values 16-31
-      store16(out, lo, vd);
-      store16(out + 64, hi, vd);
+      storeScaled16(out, lo, vd);
+      storeScaled16(out + 64, hi, vd);
       continue;
     }
     for (let j = 0; j < 16; j++) {
