@@ -106,11 +106,11 @@ export const cases = [
       return { qsimd: () => q.quantize(type, x) };
     },
   })),
-  ...["Q4_0", "Q8_0", "Q4_K", "Q6_K", "IQ4_XS", "TQ2_0", "MXFP4"].map((type) => ({
+  ...["Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS", "TQ2_0", "MXFP4"].map((type) => ({
     name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", work: { elements: MiB },
     make(q) {
       // Bytes of the right size; the values they decode to do not matter for the timing.
-      const size = { Q4_0: 18 / 32, Q8_0: 34 / 32, Q4_K: 144 / 256, Q6_K: 210 / 256, IQ4_XS: 136 / 256, TQ2_0: 66 / 256, MXFP4: 17 / 32 }[type];
+      const size = { Q4_0: 18 / 32, Q8_0: 34 / 32, Q4_K: 144 / 256, Q5_K: 176 / 256, Q6_K: 210 / 256, IQ4_XS: 136 / 256, TQ2_0: 66 / 256, MXFP4: 17 / 32 }[type];
       const bytesIn = bytes(MiB * size, 14);
       if (type !== "MXFP4") for (let b = 0; b < bytesIn.length; b += 64) bytesIn[b + 1] &= 0x3b; // keep fp16 scales finite
       const resident = q.upload(bytesIn);

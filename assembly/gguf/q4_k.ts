@@ -1,21 +1,10 @@
 // Q4_K: super-blocks of 256 values: fp16 d and dmin, 12 bytes of eight 6-bit (scale, min) pairs, then
 // 128 bytes of 4-bit codes. Each 64 values share 32 bytes: the first 32 values in the low nibbles
 // (pair 2i), the next 32 in the high nibbles (pair 2i + 1); x = d * scale * q - dmin * min.
-import { loadF16 } from "./common";
+import { affine16, loadF16 } from "./common";
 import { kMin, kScale } from "./kscale";
 
 export const Q4_K_BYTES = 144;
-
-// 16 unsigned byte codes c as d * c - m, 16 floats at out (the scalar loop's two roundings).
-// @ts-ignore: decorator
-@inline function affine16(out: usize, codes: v128, d: f32, m: f32): void {
-  const vd = f32x4.splat(d), vm = f32x4.splat(m);
-  const a = i16x8.extend_low_i8x16_u(codes), b = i16x8.extend_high_i8x16_u(codes);
-  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(a))), vm));
-  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(a))), vm), 16);
-  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(b))), vm), 32);
-  v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(b))), vm), 48);
-}
 
 export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
