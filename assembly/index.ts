@@ -13,9 +13,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-export { quantizeLinear, dequantizeLinear } from "./linear/quantize";
+export { quantizeLinear, dequantizeLinear, rangeLinear } from "./linear/index";
 export { packNibbles, unpackNibbles } from "./linear/pack";
-export { rangeLinear } from "./linear/range";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";

@@ -1,103 +1,9 @@
-// ONNX QuantizeLinear / DequantizeLinear over a tensor viewed as [outer, axisLen, inner]:
+// The run kernels of ONNX QuantizeLinear / DequantizeLinear (index.ts walks the layouts):
 //   q = saturate(round_half_even(x / scale) + zero_point), division in float32, NaN -> 0;
 //   x = float32((q - zero_point) * scale).
-// Every layout reduces to two kinds of contiguous run: one scale for the whole run (per tensor,
-// per axis with inner > 1, blocks along the last axis), or one scale per element (per axis on the
-// last axis, blocks with inner > 1), so every axis gets vector code and none has a cliff.
-// Codes are i8, u8, i16 or u16 in memory; int4/uint4 are i8/u8 codes with bounds [-8, 7] / [0, 15],
-// packed afterwards (pack.ts).
-
-// Output types, as the TypeScript side numbers them.
-const INT8 = 0, UINT8 = 1, INT16 = 2, UINT16 = 3, INT4 = 4, UINT4 = 5;
-
-/** Per axis when blockSize is 0, else blocks of blockSize along the axis (scale: [outer, nblocks, inner]). */
-export function quantizeLinear(x: usize, q: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, type: i32): void {
-  if (type == INT8) quantizeLayout<i8>(x, q, outer, axisLen, inner, scale, zp, blockSize, -128, 127);
-  else if (type == UINT8) quantizeLayout<u8>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 255);
-  else if (type == INT16) quantizeLayout<i16>(x, q, outer, axisLen, inner, scale, zp, blockSize, -32768, 32767);
-  else if (type == UINT16) quantizeLayout<u16>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 65535);
-  else if (type == INT4) quantizeLayout<i8>(x, q, outer, axisLen, inner, scale, zp, blockSize, -8, 7);
-  else if (type == UINT4) quantizeLayout<u8>(x, q, outer, axisLen, inner, scale, zp, blockSize, 0, 15);
-}
-
-export function dequantizeLinear(q: usize, y: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, type: i32): void {
-  if (type == INT8 || type == INT4) dequantizeLayout<i8>(q, y, outer, axisLen, inner, scale, zp, blockSize);
-  else if (type == UINT8 || type == UINT4) dequantizeLayout<u8>(q, y, outer, axisLen, inner, scale, zp, blockSize);
-  else if (type == INT16) dequantizeLayout<i16>(q, y, outer, axisLen, inner, scale, zp, blockSize);
-  else if (type == UINT16) dequantizeLayout<u16>(q, y, outer, axisLen, inner, scale, zp, blockSize);
-}
-
-// Zero points arrive as i32, one per scale.
-// @ts-ignore: decorator
-@inline function quantizeLayout<T>(x: usize, q: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32, lo: f32, hi: f32): void {
-  const size = <usize>sizeof<T>();
-  if (blockSize == 0) {
-    for (let o = 0; o < outer; o++) {
-      const base = <usize>o * <usize>axisLen * <usize>inner;
-      if (inner == 1) {
-        quantizeEach<T>(x + (base << 2), q + base * size, axisLen, scale, zp, lo, hi);
-      } else {
-        for (let a = 0; a < axisLen; a++) {
-          const at = base + <usize>a * <usize>inner;
-          const s = load<f32>(scale + (<usize>a << 2));
-          const z = <f32>load<i32>(zp + (<usize>a << 2));
-          quantizeRun<T>(x + (at << 2), q + at * size, inner, s, z, lo, hi);
-        }
-      }
-    }
-    return;
-  }
-  const blocks = (axisLen + blockSize - 1) / blockSize;
-  for (let o = 0; o < outer; o++) {
-    const base = <usize>o * <usize>axisLen * <usize>inner;
-    for (let a = 0; a < axisLen; a++) {
-      const at = base + <usize>a * <usize>inner;
-      const k = (<usize>o * <usize>blocks + <usize>(a / blockSize)) * <usize>inner;
-      if (inner == 1) {
-        // A whole block of the last axis shares one scale: one run, then skip to the next block.
-        const n = min(blockSize, axisLen - a);
-        quantizeRun<T>(x + (at << 2), q + at * size, n, load<f32>(scale + (k << 2)), <f32>load<i32>(zp + (k << 2)), lo, hi);
-        a += n - 1;
-      } else {
-        quantizeEach<T>(x + (at << 2), q + at * size, inner, scale + (k << 2), zp + (k << 2), lo, hi);
-      }
-    }
-  }
-}
-
-// @ts-ignore: decorator
-@inline function dequantizeLayout<T>(q: usize, y: usize, outer: i32, axisLen: i32, inner: i32, scale: usize, zp: usize, blockSize: i32): void {
-  const size = <usize>sizeof<T>();
-  if (blockSize == 0) {
-    for (let o = 0; o < outer; o++) {
-      const base = <usize>o * <usize>axisLen * <usize>inner;
-      if (inner == 1) {
-        dequantizeEach<T>(q + base * size, y + (base << 2), axisLen, scale, zp);
-      } else {
-        for (let a = 0; a < axisLen; a++) {
-          const at = base + <usize>a * <usize>inner;
-          dequantizeRun<T>(q + at * size, y + (at << 2), inner, load<f32>(scale + (<usize>a << 2)), load<i32>(zp + (<usize>a << 2)));
-        }
-      }
-    }
-    return;
-  }
-  const blocks = (axisLen + blockSize - 1) / blockSize;
-  for (let o = 0; o < outer; o++) {
-    const base = <usize>o * <usize>axisLen * <usize>inner;
-    for (let a = 0; a < axisLen; a++) {
-      const at = base + <usize>a * <usize>inner;
-      const k = (<usize>o * <usize>blocks + <usize>(a / blockSize)) * <usize>inner;
-      if (inner == 1) {
-        const n = min(blockSize, axisLen - a);
-        dequantizeRun<T>(q + at * size, y + (at << 2), n, load<f32>(scale + (k << 2)), load<i32>(zp + (k << 2)));
-        a += n - 1;
-      } else {
-        dequantizeEach<T>(q + at * size, y + (at << 2), inner, scale + (k << 2), zp + (k << 2));
-      }
-    }
-  }
-}
+// A run shares one scale (quantizeRun, dequantizeRun) or has one per element (quantizeEach,
+// dequantizeEach). Codes are i8, u8, i16 or u16 in memory; int4/uint4 are i8/u8 codes with bounds
+// [-8, 7] / [0, 15], packed afterwards (pack.ts).
 
 // One code, scalar: the reference the vector code reproduces lane for lane.
 // @ts-ignore: decorator
@@ -137,7 +43,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 }
 
 // @ts-ignore: decorator
-@inline function quantizeRun<T>(x: usize, q: usize, n: i32, s: f32, z: f32, lo: f32, hi: f32): void {
+@inline export function quantizeRun<T>(x: usize, q: usize, n: i32, s: f32, z: f32, lo: f32, hi: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(s), vz = f32x4.splat(z), zi = i32x4.splat(<i32>z), vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
@@ -152,7 +58,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 }
 
 // @ts-ignore: decorator
-@inline function quantizeEach<T>(x: usize, q: usize, n: i32, scale: usize, zp: usize, lo: f32, hi: f32): void {
+@inline export function quantizeEach<T>(x: usize, q: usize, n: i32, scale: usize, zp: usize, lo: f32, hi: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
@@ -191,7 +97,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 
 // (q - zp) is exact in i32 and, below 2^24, in f32: one rounding, in the multiply.
 // @ts-ignore: decorator
-@inline function dequantizeRun<T>(q: usize, y: usize, n: i32, s: f32, z: i32): void {
+@inline export function dequantizeRun<T>(q: usize, y: usize, n: i32, s: f32, z: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vs = f32x4.splat(s), vz = i32x4.splat(z);
@@ -206,7 +112,7 @@ const MAGIC_BITS: i32 = 0x4b400000;
 }
 
 // @ts-ignore: decorator
-@inline function dequantizeEach<T>(q: usize, y: usize, n: i32, scale: usize, zp: usize): void {
+@inline export function dequantizeEach<T>(q: usize, y: usize, n: i32, scale: usize, zp: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 8 <= n; i += 8) {

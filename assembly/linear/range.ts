@@ -1,42 +1,6 @@
-// Per-scale minimum and maximum for choosing quantization parameters, over the same
-// [outer, axisLen, inner] layouts as quantize.ts. Both start at 0, so the range always contains 0
-// (zero must be exactly representable). Non-finite values are left out: treating them as 0 leaves
-// min(0, ...) and max(0, ...) unchanged.
-
-export function rangeLinear(x: usize, outer: i32, axisLen: i32, inner: i32, blockSize: i32, lo: usize, hi: usize, scales: i32): void {
-  for (let i = 0; i < scales; i++) {
-    store<f32>(lo + (<usize>i << 2), 0);
-    store<f32>(hi + (<usize>i << 2), 0);
-  }
-  if (blockSize == 0) {
-    for (let o = 0; o < outer; o++) {
-      const base = <usize>o * <usize>axisLen * <usize>inner;
-      if (inner == 1) {
-        rangeEach(x + (base << 2), axisLen, lo, hi);
-      } else {
-        for (let a = 0; a < axisLen; a++) {
-          rangeRun(x + ((base + <usize>a * <usize>inner) << 2), inner, lo + (<usize>a << 2), hi + (<usize>a << 2));
-        }
-      }
-    }
-    return;
-  }
-  const blocks = (axisLen + blockSize - 1) / blockSize;
-  for (let o = 0; o < outer; o++) {
-    const base = <usize>o * <usize>axisLen * <usize>inner;
-    for (let a = 0; a < axisLen; a++) {
-      const at = base + <usize>a * <usize>inner;
-      const k = ((<usize>o * <usize>blocks + <usize>(a / blockSize)) * <usize>inner) << 2;
-      if (inner == 1) {
-        const n = min(blockSize, axisLen - a);
-        rangeRun(x + (at << 2), n, lo + k, hi + k);
-        a += n - 1;
-      } else {
-        rangeEach(x + (at << 2), inner, lo + k, hi + k);
-      }
-    }
-  }
-}
+// The run kernels of the per-scale minimum and maximum that choose quantization parameters
+// (index.ts walks the layouts). Non-finite values are left out: treating them as 0 leaves
+// min(0, ...) and max(0, ...) unchanged, and every range starts at [0, 0].
 
 // Compare-select, the scalar twin of f32x4.pmin / pmax, so both builds agree even on the sign of zero.
 // @ts-ignore: decorator
@@ -60,7 +24,7 @@ export function rangeLinear(x: usize, outer: i32, axisLen: i32, inner: i32, bloc
 }
 
 /** Folds a run into the single min/max at lo/hi. */
-function rangeRun(x: usize, n: i32, lo: usize, hi: usize): void {
+export function rangeRun(x: usize, n: i32, lo: usize, hi: usize): void {
   let mn = load<f32>(lo), mx = load<f32>(hi);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -83,7 +47,7 @@ function rangeRun(x: usize, n: i32, lo: usize, hi: usize): void {
 }
 
 /** Folds element i of a run into the min/max at lo[i]/hi[i]. */
-function rangeEach(x: usize, n: i32, lo: usize, hi: usize): void {
+export function rangeEach(x: usize, n: i32, lo: usize, hi: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
