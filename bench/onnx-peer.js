@@ -30,30 +30,20 @@ const models = {
       feeds: { A: new ort.Tensor(aType, aType === "uint8" ? bytes(m * k, 2) : new Int8Array(bytes(m * k, 2).buffer), [m, k]) },
     }),
   ])),
-  ...Object.fromEntries([0, 1].map((axis) => [
-    `quantizeLinear int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, resident`,
-    (ort) => ({
-      model: singleOpModel({
-        op: "QuantizeLinear", attributes: { axis },
-        inputs: [["x", "float32", [4096, 4096]]],
-        initializers: [["scale", "float32", [4096], axisScales()], ["zp", "int8", [4096], new Int8Array(4096)]],
-        outputs: [["y", "int8", [4096, 4096]]],
+  // QuantizeLinear and DequantizeLinear per axis, on axis 0 and the last axis.
+  ...Object.fromEntries([["quantizeLinear", "QuantizeLinear", "float32", "int8"], ["dequantizeLinear", "DequantizeLinear", "int8", "float32"]]
+    .flatMap(([name, op, inType, outType]) => [0, 1].map((axis) => [
+      `${name} int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, resident`,
+      (ort) => ({
+        model: singleOpModel({
+          op, attributes: { axis },
+          inputs: [["x", inType, [4096, 4096]]],
+          initializers: [["scale", "float32", [4096], axisScales()], ["zp", "int8", [4096], new Int8Array(4096)]],
+          outputs: [["y", outType, [4096, 4096]]],
+        }),
+        feeds: { x: new ort.Tensor(inType, inType === "int8" ? new Int8Array(bytes(4096 * 4096, 6).buffer) : floats(4096 * 4096, 5), [4096, 4096]) },
       }),
-      feeds: { x: new ort.Tensor("float32", floats(4096 * 4096, 5), [4096, 4096]) },
-    }),
-  ])),
-  ...Object.fromEntries([0, 1].map((axis) => [
-    `dequantizeLinear int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, resident`,
-    (ort) => ({
-      model: singleOpModel({
-        op: "DequantizeLinear", attributes: { axis },
-        inputs: [["x", "int8", [4096, 4096]]],
-        initializers: [["scale", "float32", [4096], axisScales()], ["zp", "int8", [4096], new Int8Array(4096)]],
-        outputs: [["y", "float32", [4096, 4096]]],
-      }),
-      feeds: { x: new ort.Tensor("int8", new Int8Array(bytes(4096 * 4096, 6).buffer), [4096, 4096]) },
-    }),
-  ])),
+    ]))),
   // ONNX Runtime's 4-bit weights (MatMulNBits, blocks of 32, float activations) beside GGUF Q4_0.
   "GGUF Q4_0 x Q8_0 GEMV 4096 x 4096": (ort) => ({
     model: singleOpModel({
