@@ -18,5 +18,5 @@ export { packNibbles, unpackNibbles } from "./linear/pack";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
-export { ggufQuantize, ggufDequantize, ggufBlockBytes, firstNonFinite } from "./gguf/index";
+export { ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
 export { ggufPack, ggufGemv } from "./gguf/gemv";

@@ -19,6 +19,13 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return abs(v - t) >= 0.5 ? t + copysign<f32>(1, v) : t;
 }
 
+// ggml's nearest_int: adding 1.5 * 2^23 rounds to nearest even and leaves the integer in the low
+// mantissa bits (valid for |v| < 2^22; larger values come out wrong the same way ggml's do).
+// @ts-ignore: decorator
+@inline export function nearestInt(v: f32): i32 {
+  return (reinterpret<i32>(v + 12582912) & 0x007fffff) - 0x00400000;
+}
+
 /**
  * C's float-to-integer cast as x86 executes it: truncation, and the "integer indefinite" 0x80000000
  * (whose low byte is 0) for NaN, infinities and values out of int range. A scale 1/d that overflows

@@ -1,29 +1,34 @@
 // Dispatch over the GGUF block formats by ggml_type id (the table of names and sizes is
 // src/gguf/types.ts). Each entry returns false for a type it does not handle (yet); with 0 blocks it
 // touches no memory, so the TypeScript side asks it what is supported.
-import { dequantizeQ4_0, Q4_0_BYTES, quantizeQ4_0 } from "./q4_0";
-import { dequantizeQ4_1, Q4_1_BYTES, quantizeQ4_1 } from "./q4_1";
-import { dequantizeQ5_0, Q5_0_BYTES, quantizeQ5_0 } from "./q5_0";
-import { dequantizeQ5_1, Q5_1_BYTES, quantizeQ5_1 } from "./q5_1";
+import { dequantizeQ4_0, Q4_0_BYTES, quantizeQ4_0, quantizeQ4_0Weighted } from "./q4_0";
+import { dequantizeQ4_1, Q4_1_BYTES, quantizeQ4_1, quantizeQ4_1Weighted } from "./q4_1";
+import { dequantizeQ5_0, Q5_0_BYTES, quantizeQ5_0, quantizeQ5_0Weighted } from "./q5_0";
+import { dequantizeQ5_1, Q5_1_BYTES, quantizeQ5_1, quantizeQ5_1Weighted } from "./q5_1";
 import { dequantizeQ8_0, Q8_0_BYTES, quantizeQ8_0 } from "./q8_0";
 import { dequantizeQ8_1, Q8_1_BYTES, quantizeQ8_1 } from "./q8_1";
 import { dequantizeQ8_K, Q8_K_BYTES, quantizeQ8_K } from "./q8_k";
-import { dequantizeQ2_K, Q2_K_BYTES } from "./q2_k";
-import { dequantizeQ3_K, Q3_K_BYTES } from "./q3_k";
-import { dequantizeQ4_K, Q4_K_BYTES } from "./q4_k";
-import { dequantizeQ5_K, Q5_K_BYTES } from "./q5_k";
-import { dequantizeQ6_K, Q6_K_BYTES } from "./q6_k";
-import { dequantizeIQ4_NL, IQ4_NL_BYTES } from "./iq4_nl";
-import { dequantizeIQ4_XS, IQ4_XS_BYTES } from "./iq4_xs";
-import { dequantizeTQ1_0, TQ1_0_BYTES } from "./tq1_0";
-import { dequantizeTQ2_0, TQ2_0_BYTES } from "./tq2_0";
-import { dequantizeMXFP4, MXFP4_BYTES } from "./mxfp4";
+import { dequantizeQ2_K, Q2_K_BYTES, quantizeQ2_K, quantizeQ2_KWeighted } from "./q2_k";
+import { dequantizeQ3_K, Q3_K_BYTES, quantizeQ3_K, quantizeQ3_KWeighted } from "./q3_k";
+import { dequantizeQ4_K, Q4_K_BYTES, quantizeQ4_K } from "./q4_k";
+import { dequantizeQ5_K, Q5_K_BYTES, quantizeQ5_K } from "./q5_k";
+import { dequantizeQ6_K, Q6_K_BYTES, quantizeQ6_K } from "./q6_k";
+import { dequantizeIQ4_NL, IQ4_NL_BYTES, quantizeIQ4_NL } from "./iq4_nl";
+import { dequantizeIQ4_XS, IQ4_XS_BYTES, quantizeIQ4_XS } from "./iq4_xs";
+import { dequantizeTQ1_0, quantizeTQ1_0, TQ1_0_BYTES } from "./tq1_0";
+import { dequantizeTQ2_0, quantizeTQ2_0, TQ2_0_BYTES } from "./tq2_0";
+import { dequantizeMXFP4, MXFP4_BYTES, quantizeMXFP4 } from "./mxfp4";
+import { dequantizeNVFP4, NVFP4_BYTES, quantizeNVFP4 } from "./nvfp4";
+import { dequantizeQ1_0, Q1_0_BYTES, quantizeQ1_0 } from "./q1_0";
+import { dequantizeQ2_0, Q2_0_BYTES, quantizeQ2_0 } from "./q2_0";
 export { firstNonFinite } from "./common";
 
 const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
 const Q2_K: i32 = 10, Q3_K: i32 = 11, Q4_K: i32 = 12, Q5_K: i32 = 13, Q6_K: i32 = 14, Q8_K: i32 = 15;
 const IQ4_NL: i32 = 20, IQ4_XS: i32 = 23, TQ1_0: i32 = 34, TQ2_0: i32 = 35, MXFP4: i32 = 39;
+const NVFP4: i32 = 40, Q1_0: i32 = 41, Q2_0: i32 = 42;
 
+/** ggml's reference quantizer (quantize_row_*_ref) over `blocks` consecutive blocks. */
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
   else if (type == Q4_1) quantizeQ4_1(x, out, blocks);
@@ -32,7 +37,45 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
   else if (type == Q8_0) quantizeQ8_0(x, out, blocks);
   else if (type == Q8_1) quantizeQ8_1(x, out, blocks);
   else if (type == Q8_K) quantizeQ8_K(x, out, blocks);
+  else if (type == Q2_K) quantizeQ2_K(x, out, blocks);
+  else if (type == Q3_K) quantizeQ3_K(x, out, blocks);
+  else if (type == Q4_K) quantizeQ4_K(x, out, blocks, 0);
+  else if (type == Q5_K) quantizeQ5_K(x, out, blocks, 0);
+  else if (type == Q6_K) quantizeQ6_K(x, out, blocks, 0);
+  else if (type == IQ4_NL) quantizeIQ4_NL(x, out, blocks, 0);
+  else if (type == IQ4_XS) quantizeIQ4_XS(x, out, blocks, 0);
+  else if (type == TQ1_0) quantizeTQ1_0(x, out, blocks);
+  else if (type == TQ2_0) quantizeTQ2_0(x, out, blocks);
+  else if (type == MXFP4) quantizeMXFP4(x, out, blocks);
+  else if (type == NVFP4) quantizeNVFP4(x, out, blocks);
+  else if (type == Q1_0) quantizeQ1_0(x, out, blocks);
+  else if (type == Q2_0) quantizeQ2_0(x, out, blocks);
   else return false;
+  return true;
+}
+
+/**
+ * ggml's importance-weighted quantizer (quantize_<type> with quant_weights) over `rows` rows of n
+ * values, qw holding n weights shared by every row. False for types whose quantizer takes no weights.
+ */
+export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32, n: i32, qw: usize): bool {
+  const rowBytes = <usize>ggufBlockBytes(type) * <usize>(n / ggufBlockSize(type));
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * (<usize>n << 2), dst = out + <usize>r * rowBytes;
+    const blocks = n / ggufBlockSize(type);
+    if (type == Q4_0) quantizeQ4_0Weighted(src, dst, n, qw);
+    else if (type == Q4_1) quantizeQ4_1Weighted(src, dst, n, qw);
+    else if (type == Q5_0) quantizeQ5_0Weighted(src, dst, n, qw);
+    else if (type == Q5_1) quantizeQ5_1Weighted(src, dst, n, qw);
+    else if (type == Q2_K) quantizeQ2_KWeighted(src, dst, n, qw);
+    else if (type == Q3_K) quantizeQ3_KWeighted(src, dst, n, qw);
+    else if (type == Q4_K) quantizeQ4_K(src, dst, blocks, qw);
+    else if (type == Q5_K) quantizeQ5_K(src, dst, blocks, qw);
+    else if (type == Q6_K) quantizeQ6_K(src, dst, blocks, qw);
+    else if (type == IQ4_NL) quantizeIQ4_NL(src, dst, blocks, qw);
+    else if (type == IQ4_XS) quantizeIQ4_XS(src, dst, blocks, qw);
+    else return false;
+  }
   return true;
 }
 
@@ -54,8 +97,19 @@ export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bo
   else if (type == TQ1_0) dequantizeTQ1_0(src, y, blocks);
   else if (type == TQ2_0) dequantizeTQ2_0(src, y, blocks);
   else if (type == MXFP4) dequantizeMXFP4(src, y, blocks);
+  else if (type == NVFP4) dequantizeNVFP4(src, y, blocks);
+  else if (type == Q1_0) dequantizeQ1_0(src, y, blocks);
+  else if (type == Q2_0) dequantizeQ2_0(src, y, blocks);
   else return false;
   return true;
+}
+
+/** Values per block of the types with kernels here (0 for others). */
+export function ggufBlockSize(type: i32): i32 {
+  if (type == Q4_0 || type == Q4_1 || type == Q5_0 || type == Q5_1 || type == Q8_0 || type == Q8_1 || type == IQ4_NL || type == MXFP4) return 32;
+  if (type == NVFP4 || type == Q2_0) return 64;
+  if (type == Q1_0) return 128;
+  return ggufBlockBytes(type) ? 256 : 0;
 }
 
 /** Bytes per block of the types with kernels here (0 for others): held against the table. */
@@ -77,5 +131,8 @@ export function ggufBlockBytes(type: i32): i32 {
   if (type == TQ1_0) return TQ1_0_BYTES;
   if (type == TQ2_0) return TQ2_0_BYTES;
   if (type == MXFP4) return MXFP4_BYTES;
+  if (type == NVFP4) return NVFP4_BYTES;
+  if (type == Q1_0) return Q1_0_BYTES;
+  if (type == Q2_0) return Q2_0_BYTES;
   return 0;
 }

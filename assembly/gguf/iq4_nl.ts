@@ -1,6 +1,7 @@
 // IQ4_NL: blocks of 32 values: fp16 d, then 16 bytes of 4-bit indices into a fixed non-linear
 // codebook (value j low nibble, j + 16 high nibble); x = d * codebook[index].
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { CODES, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 
 export const IQ4_NL_BYTES = 18;
 
@@ -21,5 +22,122 @@ export function dequantizeIQ4_NL(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ4_NL_BYTES;
     dequantizeIq4Run(block + 2, loadF16(block), y + (<usize>b << 7));
+  }
+}
+
+// The codebook index nearest to v (ggml's best_index_int8: bisection, ties to the upper entry).
+// @ts-ignore: decorator
+@inline function bestIndex(v: f32): i32 {
+  if (v <= <f32>unchecked(IQ4_CODEBOOK[0])) return 0;
+  if (v >= <f32>unchecked(IQ4_CODEBOOK[15])) return 15;
+  let lo = 0, hi = 15;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (v < <f32>unchecked(IQ4_CODEBOOK[mid])) hi = mid;
+    else lo = mid;
+  }
+  return v - <f32>unchecked(IQ4_CODEBOOK[hi - 1]) < <f32>unchecked(IQ4_CODEBOOK[hi]) - v ? hi - 1 : hi;
+}
+
+/**
+ * ggml's IQ4 quantizer for one super-block of `size` values at x (32 for IQ4_NL, 256 for IQ4_XS):
+ * per 32 values the scale that best fits the codebook (weighted by qw * sqrt(sigma2 + x^2), or by x^2
+ * where qw is 0), searched over 2 ntry + 1 candidates; IQ4_XS then codes the scales in 6 bits.
+ * Writes the fp16 d at dst and the codes at q4; IQ4_XS's scale bits at scales (2 + 4 bytes).
+ */
+export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: usize, qw: usize, ntry: i32): void {
+  const v0 = <f32>unchecked(IQ4_CODEBOOK[0]);
+  const sigma2: f32 = sumSquares(x, size) * (<f32>2 / <f32>size);
+  const runs = size >> 5;
+  memory.fill(q4, 0, size >> 1);
+  let maxScale: f32 = 0, amaxScale: f32 = 0;
+  for (let ib = 0; ib < runs; ib++) {
+    const xb = x + (<usize>ib << 7), Lb = CODES + (<usize>ib << 5);
+    if (qw) importance(xb, qw + (<usize>ib << 7), sigma2, 32, WEIGHTS);
+    else for (let j = 0; j < 32; j++) store<f32>(WEIGHTS + (<usize>j << 2), load<f32>(xb + (<usize>j << 2)) * load<f32>(xb + (<usize>j << 2)));
+    let amax: f32 = 0, m: f32 = 0;
+    for (let j = 0; j < 32; j++) {
+      const v = load<f32>(xb + (<usize>j << 2));
+      if (abs(v) > amax) {
+        amax = abs(v);
+        m = v;
+      }
+    }
+    if (amax < GROUP_MAX_EPS) {
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      memory.fill(Lb, 8, 32); // the entry nearest 0; ggml's reference leaves these codes unset
+      continue;
+    }
+    let d: f32 = ntry > 0 ? -m / v0 : m / v0;
+    let id: f32 = 1 / d;
+    let sumqx: f32 = 0, sumq2: f32 = 0;
+    for (let j = 0; j < 32; j++) {
+      const v = load<f32>(xb + (<usize>j << 2)), w = load<f32>(WEIGHTS + (<usize>j << 2));
+      const l = bestIndex(id * v);
+      store<u8>(Lb + <usize>j, <u8>l);
+      const q = <f32>unchecked(IQ4_CODEBOOK[l]);
+      sumqx += w * q * v;
+      sumq2 += w * q * q;
+    }
+    d = sumq2 > 0 ? sumqx / sumq2 : 0;
+    let best = d * sumqx;
+    for (let t = -ntry; t <= ntry; t++) {
+      id = <f32>(t + <i32>unchecked(IQ4_CODEBOOK[0])) / m;
+      sumqx = 0;
+      sumq2 = 0;
+      for (let j = 0; j < 32; j++) {
+        const v = load<f32>(xb + (<usize>j << 2)), w = load<f32>(WEIGHTS + (<usize>j << 2));
+        const q = <f32>unchecked(IQ4_CODEBOOK[bestIndex(id * v)]);
+        sumqx += w * q * v;
+        sumq2 += w * q * q;
+      }
+      if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
+        d = sumqx / sumq2;
+        best = d * sumqx;
+      }
+    }
+    store<f32>(SCALES + (<usize>ib << 2), d);
+    if (abs(d) > amaxScale) {
+      amaxScale = abs(d);
+      maxScale = d;
+    }
+  }
+  if (runs > 1) {
+    store<u16>(scales, 0);
+    const d: f32 = -maxScale / 32;
+    storeF16(dst, d);
+    const id: f32 = d != 0 ? 1 / d : 0;
+    let high: u32 = 0;
+    for (let ib = 0; ib < runs; ib++) {
+      let l = max(-32, min(31, nearestInt(id * load<f32>(SCALES + (<usize>ib << 2)))));
+      const dl = d * <f32>l;
+      const idl: f32 = dl != 0 ? 1 / dl : 0;
+      const xb = x + (<usize>ib << 7), Lb = CODES + (<usize>ib << 5);
+      for (let j = 0; j < 32; j++) store<u8>(Lb + <usize>j, <u8>bestIndex(idl * load<f32>(xb + (<usize>j << 2))));
+      l += 32;
+      const low = scales + 2 + <usize>(ib >> 1);
+      if ((ib & 1) == 0) store<u8>(low, <u8>(l & 0xf));
+      else store<u8>(low, load<u8>(low) | <u8>((l & 0xf) << 4));
+      high |= <u32>(l >> 4) << (2 * (ib & 7));
+    }
+    store<u16>(scales, <u16>high);
+  } else {
+    const s = load<f32>(SCALES);
+    storeF16(dst, s);
+    if (ntry > 0) {
+      const id: f32 = s != 0 ? 1 / s : 0;
+      for (let j = 0; j < size; j++) store<u8>(CODES + <usize>j, <u8>bestIndex(id * load<f32>(x + (<usize>j << 2))));
+    }
+  }
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < 16; j++) store<u8>(q4 + <usize>(16 * i + j), load<u8>(CODES + <usize>(32 * i + j)) | (load<u8>(CODES + <usize>(32 * i + 16 + j)) << 4));
+  }
+}
+
+// Reference (qw 0, no scale search) or importance-weighted; qw holds one weight per value of the blocks.
+export function quantizeIQ4_NL(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const dst = out + <usize>b * IQ4_NL_BYTES;
+    quantizeIq4(32, x + (<usize>b << 7), dst, dst + 2, 0, qw ? qw + (<usize>b << 7) : 0, qw ? 7 : -1);
   }
 }

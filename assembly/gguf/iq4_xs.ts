@@ -2,7 +2,7 @@
 // then eight runs of 16 bytes of IQ4_NL codebook indices; run i has the 6-bit scale
 // (low nibble i of the 4 bytes | high bit pair i) and x = d * (scale - 32) * codebook[index].
 import { loadF16 } from "./common";
-import { dequantizeIq4Run } from "./iq4_nl";
+import { dequantizeIq4Run, quantizeIq4 } from "./iq4_nl";
 
 export const IQ4_XS_BYTES = 136;
 
@@ -16,5 +16,13 @@ export function dequantizeIQ4_XS(src: usize, y: usize, blocks: i32): void {
       const scale = low | (((high >> (2 * i)) & 3) << 4);
       dequantizeIq4Run(block + 8 + <usize>i * 16, d * <f32>(scale - 32), y + (<usize>b << 10) + (<usize>i << 7));
     }
+  }
+}
+
+// ggml's quantizer, weighted by x^2 (qw 0: the reference) or by the importance weights qw.
+export function quantizeIQ4_XS(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const dst = out + <usize>b * IQ4_XS_BYTES;
+    quantizeIq4(256, x + (<usize>b << 10), dst, dst + 8, dst + 2, qw ? qw + (<usize>b << 10) : 0, 7);
   }
 }

@@ -1,7 +1,8 @@
 // Q2_K: super-blocks of 256 values: 16 bytes of 4-bit (scale, min) pairs (one per 16 values), 64 bytes
 // of 2-bit codes, fp16 d and dmin last; x = d * scale * q - dmin * min. Each 128 values use 32 code
 // bytes: bit pair s of byte l holds value 32 s + l.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 
 export const Q2_K_BYTES = 84;
 
@@ -24,6 +25,89 @@ export function dequantizeQ2_K(src: usize, y: usize, blocks: i32): void {
           }
         }
       }
+    }
+  }
+}
+
+// ggml's reference quantizer: per 16 values an affine fit weighted by |x|, its scale and min coded in
+// 4 bits against the largest of each.
+export function quantizeQ2_K(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * Q2_K_BYTES;
+    let maxScale: f32 = 0, maxMin: f32 = 0;
+    for (let j = 0; j < 16; j++) {
+      const xs = src + (<usize>j << 6);
+      for (let l = 0; l < 16; l++) store<f32>(WEIGHTS + (<usize>l << 2), abs(load<f32>(xs + (<usize>l << 2))));
+      const s = fitAffine(16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), CODES_AUX, -0.5, 0.1, 15, true);
+      store<f32>(SCALES + (<usize>j << 2), s);
+      store<f32>(MINS + (<usize>j << 2), fitMin);
+      if (s > maxScale) maxScale = s;
+      if (fitMin > maxMin) maxMin = fitMin;
+    }
+    if (maxScale > 0) {
+      const iscale: f32 = 15 / maxScale;
+      for (let j = 0; j < 16; j++) store<u8>(dst + <usize>j, <u8>nearestInt(iscale * load<f32>(SCALES + (<usize>j << 2))));
+      storeF16(dst + 80, maxScale / 15);
+    } else {
+      memory.fill(dst, 0, 16);
+      storeF16(dst + 80, 0);
+    }
+    if (maxMin > 0) {
+      const iscale: f32 = 15 / maxMin;
+      for (let j = 0; j < 16; j++) store<u8>(dst + <usize>j, load<u8>(dst + <usize>j) | <u8>(nearestInt(iscale * load<f32>(MINS + (<usize>j << 2))) << 4));
+      storeF16(dst + 82, maxMin / 15);
+    } else {
+      storeF16(dst + 82, 0);
+    }
+    finishQ2_K(src, dst);
+  }
+}
+
+// With importance weights qw (one per value of the row): scales and mins fitted by weighted least squares.
+export function quantizeQ2_KWeighted(x: usize, out: usize, n: i32, qw: usize): void {
+  for (let b = 0; b < n >> 8; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * Q2_K_BYTES;
+    const sigma2: f32 = sumSquares(src, 256) / 256;
+    for (let j = 0; j < 16; j++) {
+      const xs = src + (<usize>j << 6);
+      importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS);
+      let sw: f32 = 0;
+      for (let l = 0; l < 16; l++) sw += load<f32>(WEIGHTS + (<usize>l << 2));
+      store<f32>(SUM_WEIGHTS + (<usize>j << 2), sw);
+      store<f32>(SCALES + (<usize>j << 2), fitAffine(16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), CODES_AUX, -0.9, 0.05, 36, false));
+      store<f32>(MINS + (<usize>j << 2), fitMin);
+    }
+    const dm = fitPositive(16, 15, SCALES, SCALE_CODES, SUM_WEIGHTS);
+    const mm = fitPositive(16, 15, MINS, MIN_CODES, SUM_WEIGHTS);
+    storeF16(dst + 80, dm);
+    storeF16(dst + 82, mm);
+    for (let j = 0; j < 16; j++) store<u8>(dst + <usize>j, load<u8>(SCALE_CODES + <usize>j) | (load<u8>(MIN_CODES + <usize>j) << 4));
+    finishQ2_K(src, dst);
+  }
+}
+
+// Codes again from the stored (fp16) scales, then packed: bit pair s of byte l is value 32 s + l.
+function finishQ2_K(src: usize, dst: usize): void {
+  const d = loadF16(dst + 80), dmin = loadF16(dst + 82);
+  for (let j = 0; j < 16; j++) {
+    const sc = <i32>load<u8>(dst + <usize>j);
+    const dl = d * <f32>(sc & 0xf);
+    if (dl == 0) continue;
+    const ml = dmin * <f32>(sc >> 4);
+    for (let i = 0; i < 16; i++) {
+      const l = nearestInt((load<f32>(src + (<usize>(16 * j + i) << 2)) + ml) / dl);
+      store<u8>(CODES + <usize>(16 * j + i), <u8>max(0, min(3, l)));
+    }
+  }
+  packCrumbs(CODES, dst + 16);
+}
+
+/** 256 2-bit codes into 64 bytes, ggml's order: bit pair s of byte l of each 32 is value 32 s + l of each 128. */
+export function packCrumbs(L: usize, q: usize): void {
+  for (let j = 0; j < 256; j += 128) {
+    for (let l = 0; l < 32; l++) {
+      const at = L + <usize>(j + l);
+      store<u8>(q + <usize>(j / 4 + l), load<u8>(at) | (load<u8>(at, 32) << 2) | (load<u8>(at, 64) << 4) | (load<u8>(at, 96) << 6));
     }
   }
 }

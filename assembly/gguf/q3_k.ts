@@ -2,7 +2,9 @@
 // sixteen 6-bit scales (biased by 32), fp16 d last; x = d * (scale - 32) * (q - (high bit ? 0 : 4)).
 // Codes are laid out as Q2_K's; bit m of mask byte l belongs to the same value as bit pair m % 4 of
 // code byte l of the (m / 4)-th 128 values.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { CODES, fitSymmetric, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
+import { packCrumbs } from "./q2_k";
 
 export const Q3_K_BYTES = 110;
 
@@ -38,4 +40,83 @@ export function dequantizeQ3_K(src: usize, y: usize, blocks: i32): void {
       }
     }
   }
+}
+
+// ggml's reference quantizer: per 16 values a refined symmetric fit, the 16 scales coded in 6 bits
+// against the largest.
+export function quantizeQ3_K(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * Q3_K_BYTES;
+    let maxScale: f32 = 0, amax: f32 = 0;
+    for (let j = 0; j < 16; j++) {
+      const s = fitSymmetricRefined(16, 4, src + (<usize>j << 6), CODES + <usize>(16 * j));
+      store<f32>(SCALES + (<usize>j << 2), s);
+      if (abs(s) > amax) {
+        amax = abs(s);
+        maxScale = s;
+      }
+    }
+    memory.fill(dst + 96, 0, 12);
+    if (maxScale != 0) {
+      const iscale: f32 = -32 / maxScale;
+      // ggml keeps the code in an int8 before clamping it.
+      for (let j = 0; j < 16; j++) storeScale(dst + 96, j, max(-32, min(31, <i32><i8>nearestInt(iscale * load<f32>(SCALES + (<usize>j << 2))))) + 32);
+      storeF16(dst + 108, 1 / iscale);
+    } else {
+      storeF16(dst + 108, 0);
+    }
+    finishQ3_K(src, dst);
+  }
+}
+
+// With importance weights: weighted symmetric fits, then the scales fitted the same way.
+export function quantizeQ3_KWeighted(x: usize, out: usize, n: i32, qw: usize): void {
+  for (let b = 0; b < n >> 8; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * Q3_K_BYTES;
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    for (let j = 0; j < 16; j++) {
+      const xs = src + (<usize>j << 6);
+      importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS);
+      let sw: f32 = 0;
+      for (let l = 0; l < 16; l++) sw += load<f32>(WEIGHTS + (<usize>l << 2));
+      store<f32>(SUM_WEIGHTS + (<usize>j << 2), sw);
+      store<f32>(SCALES + (<usize>j << 2), fitSymmetric(16, 4, xs, CODES + <usize>(16 * j), WEIGHTS));
+    }
+    memory.fill(dst + 96, 0, 12);
+    const d = fitSymmetric(16, 32, SCALES, SCALE_CODES, SUM_WEIGHTS);
+    for (let j = 0; j < 16; j++) storeScale(dst + 96, j, <i32>load<u8>(SCALE_CODES + <usize>j));
+    storeF16(dst + 108, d);
+    finishQ3_K(src, dst);
+  }
+}
+
+// A 6-bit scale code: low 4 bits in bytes 0-7 (two per byte), high 2 bits in bytes 8-11.
+function storeScale(s: usize, j: i32, l: i32): void {
+  if (j < 8) store<u8>(s + <usize>j, <u8>(l & 0xf));
+  else store<u8>(s + <usize>(j - 8), load<u8>(s + <usize>(j - 8)) | <u8>((l & 0xf) << 4));
+  const h = s + 8 + <usize>(j & 3);
+  store<u8>(h, load<u8>(h) | <u8>((l >> 4) << (2 * (j >> 2))));
+}
+
+// Codes again from the stored scales; the third bit goes to the masks, the low two are packed as Q2_K's.
+function finishQ3_K(src: usize, dst: usize): void {
+  const d = loadF16(dst + 108);
+  for (let j = 0; j < 16; j++) {
+    const dl = d * <f32>scale(dst + 96, j);
+    if (dl == 0) continue;
+    for (let i = 0; i < 16; i++) {
+      const l = nearestInt(load<f32>(src + (<usize>(16 * j + i) << 2)) / dl);
+      store<u8>(CODES + <usize>(16 * j + i), <u8>(max(-4, min(3, l)) + 4));
+    }
+  }
+  memory.fill(dst, 0, 32);
+  for (let j = 0; j < 256; j++) {
+    const c = load<u8>(CODES + <usize>j);
+    if (c > 3) {
+      const m = dst + <usize>(j & 31);
+      store<u8>(m, load<u8>(m) | <u8>(<i32>1 << (j >> 5)));
+      store<u8>(CODES + <usize>j, c - 4);
+    }
+  }
+  packCrumbs(CODES, dst + 32);
 }

@@ -2,6 +2,7 @@
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
 import { castInt, loadF16, signedMax, storeF16, storeScaled16 } from "./common";
+import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -41,5 +42,17 @@ export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>j << 2), <f32>((q & 0xf) - 8) * d);
       store<f32>(out + (<usize>(j + 16) << 2), <f32>((q >> 4) - 8) * d);
     }
+  }
+}
+
+// ggml's importance-weighted quantizer for one row of n values: a symmetric fit per block, weighted
+// by qw * sqrt(sigma2 + x^2) with sigma2 the row's mean square.
+export function quantizeQ4_0Weighted(x: usize, out: usize, n: i32, qw: usize): void {
+  const sigma2: f32 = sumSquares(x, n) / <f32>n;
+  for (let b = 0; b < n >> 5; b++) {
+    const src = x + (<usize>b << 7), dst = out + <usize>b * Q4_0_BYTES;
+    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
+    storeF16(dst, fitSymmetric(32, 8, src, CODES, WEIGHTS));
+    for (let j = 0; j < 16; j++) store<u8>(dst + 2 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
   }
 }

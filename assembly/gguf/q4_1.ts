@@ -2,6 +2,7 @@
 // low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
 // q = min(15, trunc((x - min) / d + 0.5)).
 import { castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
+import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 
 export const Q4_1_BLOCK = 32;
 export const Q4_1_BYTES = 20;
@@ -33,5 +34,17 @@ export function dequantizeQ4_1(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>j << 2), <f32>(q & 0xf) * d + m);
       store<f32>(out + (<usize>(j + 16) << 2), <f32>(q >> 4) * d + m);
     }
+  }
+}
+
+// ggml's importance-weighted quantizer for one row of n values: an affine fit per block.
+export function quantizeQ4_1Weighted(x: usize, out: usize, n: i32, qw: usize): void {
+  const sigma2: f32 = sumSquares(x, n) / <f32>n;
+  for (let b = 0; b < n >> 5; b++) {
+    const src = x + (<usize>b << 7), dst = out + <usize>b * Q4_1_BYTES;
+    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
+    storeF16(dst, fitAffine(32, 15, src, WEIGHTS, CODES, CODES_AUX, -0.9, 0.05, 36, false));
+    storeF16(dst + 2, -fitMin);
+    for (let j = 0; j < 16; j++) store<u8>(dst + 4 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
   }
 }

@@ -2,7 +2,8 @@
 // 128 bytes of 4-bit codes. Each 64 values share 32 bytes: the first 32 values in the low nibbles
 // (pair 2i), the next 32 in the high nibbles (pair 2i + 1); x = d * scale * q - dmin * min.
 import { affine16, loadF16 } from "./common";
-import { kMin, kScale } from "./kscale";
+import { CODES } from "./fit";
+import { fitScaleMinK, kMin, kScale } from "./kscale";
 
 export const Q4_K_BYTES = 144;
 
@@ -31,6 +32,20 @@ export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
       }
       q += 32;
       out += 256;
+    }
+  }
+}
+
+// ggml's quantizers, reference (qw 0) or importance-weighted (qw: one weight per value of the block).
+export function quantizeQ4_K(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const dst = out + <usize>b * Q4_K_BYTES;
+    fitScaleMinK(x + (<usize>b << 10), dst, 15, qw ? qw + (<usize>b << 10) : 0, -1, 0.1, 20);
+    for (let j = 0; j < 4; j++) {
+      for (let l = 0; l < 32; l++) {
+        const c = CODES + <usize>(64 * j + l);
+        store<u8>(dst + 16 + <usize>(32 * j + l), load<u8>(c) | (load<u8>(c, 32) << 4));
+      }
     }
   }
 }

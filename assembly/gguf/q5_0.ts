@@ -2,6 +2,7 @@
 // nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
 import { castInt, loadF16, signedMax, storeF16 } from "./common";
+import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 
 export const Q5_0_BLOCK = 32;
 export const Q5_0_BYTES = 22;
@@ -39,4 +40,27 @@ export function dequantizeQ5_0(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>(j + 16) << 2), <f32>(((q >> 4) | h1) - 16) * d);
     }
   }
+}
+
+// ggml's importance-weighted quantizer for one row of n values: a symmetric fit per block.
+export function quantizeQ5_0Weighted(x: usize, out: usize, n: i32, qw: usize): void {
+  const sigma2: f32 = sumSquares(x, n) / <f32>n;
+  for (let b = 0; b < n >> 5; b++) {
+    const src = x + (<usize>b << 7), dst = out + <usize>b * Q5_0_BYTES;
+    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
+    storeF16(dst, fitSymmetric(32, 16, src, CODES, WEIGHTS));
+    packFive(CODES, dst + 2);
+  }
+}
+
+/** 32 five-bit codes as 32 high bits then 16 bytes of nibbles (value j low, j + 16 high). Q5_1 too. */
+export function packFive(L: usize, dst: usize): void {
+  let qh: u32 = 0;
+  for (let j = 0; j < 16; j++) {
+    const q0 = <u32>load<u8>(L + <usize>j), q1 = <u32>load<u8>(L + <usize>(j + 16));
+    store<u8>(dst + 4 + <usize>j, <u8>((q0 & 0xf) | ((q1 & 0xf) << 4)));
+    qh |= ((q0 & 0x10) >> 4) << j;
+    qh |= ((q1 & 0x10) >> 4) << (j + 16);
+  }
+  store<u32>(dst, qh);
 }

@@ -2,6 +2,8 @@
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
 import { castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
+import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
+import { packFive } from "./q5_0";
 
 export const Q5_1_BLOCK = 32;
 export const Q5_1_BYTES = 24;
@@ -40,5 +42,17 @@ export function dequantizeQ5_1(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>j << 2), <f32>((q & 0xf) | h0) * d + m);
       store<f32>(out + (<usize>(j + 16) << 2), <f32>((q >> 4) | h1) * d + m);
     }
+  }
+}
+
+// ggml's importance-weighted quantizer for one row of n values: an affine fit per block.
+export function quantizeQ5_1Weighted(x: usize, out: usize, n: i32, qw: usize): void {
+  const sigma2: f32 = sumSquares(x, n) / <f32>n;
+  for (let b = 0; b < n >> 5; b++) {
+    const src = x + (<usize>b << 7), dst = out + <usize>b * Q5_1_BYTES;
+    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
+    storeF16(dst, fitAffine(32, 31, src, WEIGHTS, CODES, CODES_AUX, -0.9, 0.05, 36, false));
+    storeF16(dst + 2, -fitMin);
+    packFive(CODES, dst + 4);
   }
 }

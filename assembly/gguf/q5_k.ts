@@ -2,7 +2,8 @@
 // of fifth bits (bit 2i / 2i + 1 of byte l for value l of the 64-value group i, low / high half),
 // then 128 bytes of low nibbles laid out as Q4_K's; x = d * scale * q - dmin * min.
 import { affine16, loadF16 } from "./common";
-import { kMin, kScale } from "./kscale";
+import { CODES } from "./fit";
+import { fitScaleMinK, kMin, kScale } from "./kscale";
 
 export const Q5_K_BYTES = 176;
 
@@ -42,6 +43,33 @@ export function dequantizeQ5_K(src: usize, y: usize, blocks: i32): void {
       out += 256;
       u1 <<= 2;
       u2 <<= 2;
+    }
+  }
+}
+
+// ggml's quantizers, reference (qw 0) or importance-weighted (qw: one weight per value of the block).
+export function quantizeQ5_K(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const dst = out + <usize>b * Q5_K_BYTES;
+    fitScaleMinK(x + (<usize>b << 10), dst, 31, qw ? qw + (<usize>b << 10) : 0, -0.5, 0.1, 15);
+    const qh = dst + 16;
+    memory.fill(qh, 0, 32);
+    for (let j = 0; j < 4; j++) {
+      for (let l = 0; l < 32; l++) {
+        const c = CODES + <usize>(64 * j + l);
+        let l1 = <u32>load<u8>(c), l2 = <u32>load<u8>(c, 32);
+        let h = <u32>load<u8>(qh + <usize>l);
+        if (l1 > 15) {
+          l1 -= 16;
+          h |= 1 << (2 * j);
+        }
+        if (l2 > 15) {
+          l2 -= 16;
+          h |= 2 << (2 * j);
+        }
+        store<u8>(qh + <usize>l, <u8>h);
+        store<u8>(dst + 48 + <usize>(32 * j + l), <u8>(l1 | (l2 << 4)));
+      }
     }
   }
 }

@@ -2,7 +2,8 @@
 // scales (one per 16 values), fp16 d last; x = d * scale * (q - 32). Each 128 values use 64 low bytes,
 // 32 high bytes and 8 scales: value l, l + 32, l + 64, l + 96 take the low/high nibbles of bytes l and
 // l + 32 and bit pairs 0-1, 2-3, 4-5, 6-7 of high byte l.
-import { loadF16, storeScaled16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { CODES, fitSymmetric, GROUP_MAX_EPS, SCALES } from "./fit";
 
 export const Q6_K_BYTES = 210;
 
@@ -41,6 +42,49 @@ export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
         store<f32>(out + (<usize>(l + 32) << 2), d * <f32>load<i8>(sc + <usize>(is + 2)) * <f32>q2);
         store<f32>(out + (<usize>(l + 64) << 2), d * <f32>load<i8>(sc + <usize>(is + 4)) * <f32>q3);
         store<f32>(out + (<usize>(l + 96) << 2), d * <f32>load<i8>(sc + <usize>(is + 6)) * <f32>q4);
+      }
+    }
+  }
+}
+
+// ggml's quantizers: per 16 values a symmetric fit weighted by x * x (reference, qw 0) or by the
+// importance weights, the 16 scales as int8 against the largest.
+export function quantizeQ6_K(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * Q6_K_BYTES;
+    let maxScale: f32 = 0, maxAbs: f32 = 0;
+    for (let j = 0; j < 16; j++) {
+      const s = fitSymmetric(16, 32, src + (<usize>j << 6), CODES + <usize>(16 * j), qw ? qw + (<usize>(256 * b + 16 * j) << 2) : 0);
+      store<f32>(SCALES + (<usize>j << 2), s);
+      if (abs(s) > maxAbs) {
+        maxAbs = abs(s);
+        maxScale = s;
+      }
+    }
+    if (maxAbs < GROUP_MAX_EPS) {
+      memory.fill(dst, 0, Q6_K_BYTES);
+      continue;
+    }
+    const iscale: f32 = -128 / maxScale;
+    storeF16(dst + 208, 1 / iscale);
+    for (let j = 0; j < 16; j++) store<i8>(dst + 192 + <usize>j, <i8>min(127, nearestInt(iscale * load<f32>(SCALES + (<usize>j << 2)))));
+    const d = loadF16(dst + 208);
+    for (let j = 0; j < 16; j++) {
+      const dl = d * <f32>load<i8>(dst + 192 + <usize>j);
+      if (dl == 0) continue;
+      for (let i = 0; i < 16; i++) {
+        const l = nearestInt(load<f32>(src + (<usize>(16 * j + i) << 2)) / dl);
+        store<u8>(CODES + <usize>(16 * j + i), <u8>(max(-32, min(31, l)) + 32));
+      }
+    }
+    for (let h = 0; h < 2; h++) {
+      const ql = dst + <usize>(64 * h), qh = dst + 128 + <usize>(32 * h);
+      for (let l = 0; l < 32; l++) {
+        const c = CODES + <usize>(128 * h + l);
+        const q1 = <u32>load<u8>(c), q2 = <u32>load<u8>(c, 32), q3 = <u32>load<u8>(c, 64), q4 = <u32>load<u8>(c, 96);
+        store<u8>(ql + <usize>l, <u8>((q1 & 0xf) | ((q3 & 0xf) << 4)));
+        store<u8>(ql + 32 + <usize>l, <u8>((q2 & 0xf) | ((q4 & 0xf) << 4)));
+        store<u8>(qh + <usize>l, <u8>((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6)));
       }
     }
   }

@@ -1,17 +1,10 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
-import { signedMax } from "./common";
+import { nearestInt, signedMax } from "./common";
 
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
-
-// ggml's nearest_int: adding 1.5 * 2^23 rounds to nearest even and leaves the integer in the low
-// mantissa bits (valid for |v| < 2^22; larger values come out wrong the same way ggml's do).
-// @ts-ignore: decorator
-@inline function nearestInt(v: f32): i32 {
-  return (reinterpret<i32>(v + 12582912) & 0x007fffff) - 0x00400000;
-}
 
 export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {

@@ -1,7 +1,7 @@
 // TQ1_0: super-blocks of 256 ternary values: 48 bytes holding 5 trits each, 4 bytes holding 4 trits
 // each, then fp16 d; x = (t - 1) * d. Trit n of a byte q is the top base-3 digit of the byte
 // q * 3^n (mod 256), read as (q * 3^n mod 256) * 3 >> 8.
-import { loadF16 } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
 
 export const TQ1_0_BYTES = 54;
 
@@ -33,6 +33,43 @@ export function dequantizeTQ1_0(src: usize, y: usize, blocks: i32): void {
         store<f32>(out, <f32>(trit(<i32>load<u8>(block + 48 + <usize>m), p) - 1) * d);
         out += 4;
       }
+    }
+  }
+}
+
+// Trit of x / max|x| as 0, 1, 2 (C's lroundf: ties away from zero).
+// @ts-ignore: decorator
+@inline function ternary(x: usize, i: i32, id: f32): i32 {
+  return castInt(roundAway(load<f32>(x + (<usize>i << 2)) * id)) + 1;
+}
+
+/** 5 (or 4, then shifted up one trit) trits as a byte q with q / 256 ~ the base-3 fraction, rounded up. */
+// @ts-ignore: decorator
+@inline function packTrits(q: i32): u8 {
+  return <u8>(((q & 0xff) * 256 + 242) / 243);
+}
+
+// ggml's reference quantizer: d = max |x|, trits round(x / d) + 1.
+export function quantizeTQ1_0(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * TQ1_0_BYTES;
+    const d = absMax(src, 256);
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst + 52, d);
+    for (let m = 0; m < 32; m++) {
+      let q = 0;
+      for (let n = 0; n < 5; n++) q = q * 3 + ternary(src, m + n * 32, id);
+      store<u8>(dst + <usize>m, packTrits(q));
+    }
+    for (let m = 0; m < 16; m++) {
+      let q = 0;
+      for (let n = 0; n < 5; n++) q = q * 3 + ternary(src + 640, m + n * 16, id);
+      store<u8>(dst + 32 + <usize>m, packTrits(q));
+    }
+    for (let j = 0; j < 4; j++) {
+      let q = 0;
+      for (let m = 0; m < 4; m++) q = q * 3 + ternary(src + 960, j + m * 4, id);
+      store<u8>(dst + 48 + <usize>j, packTrits(q * 3));
     }
   }
 }

@@ -1,6 +1,6 @@
 // TQ2_0: super-blocks of 256 ternary values: 64 bytes of 2-bit codes then fp16 d; x = (q - 1) * d.
 // Each 32 bytes hold 128 values: bit pair l of byte m is value 32 l + m.
-import { loadF16 } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
 
 export const TQ2_0_BYTES = 66;
 
@@ -15,6 +15,23 @@ export function dequantizeTQ2_0(src: usize, y: usize, blocks: i32): void {
           store<f32>(out, <f32>(((<i32>load<u8>(block + <usize>(j + m)) >> (l * 2)) & 3) - 1) * d);
           out += 4;
         }
+      }
+    }
+  }
+}
+
+// ggml's reference quantizer: d = max |x|, codes round(x / d) + 1.
+export function quantizeTQ2_0(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * TQ2_0_BYTES;
+    const d = absMax(src, 256);
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst + 64, d);
+    for (let j = 0; j < 2; j++) {
+      for (let m = 0; m < 32; m++) {
+        let q = 0;
+        for (let n = 0; n < 4; n++) q += ((castInt(roundAway(load<f32>(src + (<usize>(128 * j + m + n * 32) << 2)) * id)) + 1) & 3) << (2 * n);
+        store<u8>(dst + <usize>(32 * j + m), <u8>q);
       }
     }
   }

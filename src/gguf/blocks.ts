@@ -8,7 +8,10 @@ import { type GgufType, ggufType } from "./types.js";
 export interface GgufQuantizeOptions {
   /** Elements per row (default: all of x); a multiple of the type's block size. */
   rowLength?: number;
-  /** Importance weights, one per column (rowLength values). */
+  /**
+   * Importance weights, one per column (rowLength values, finite and >= 0), as llama-quantize takes
+   * them from an importance matrix. Types whose ggml quantizer takes no weights ignore them.
+   */
   imatrix?: Float32Array;
 }
 
@@ -25,7 +28,7 @@ export function ggufApi(ctx: Context) {
 
   // Float types go through the conversion kernels; a block format counts when the wasm has the kernel
   // (asked with 0 blocks, which touches nothing) and its block size agrees with the table.
-  const layoutAgrees = (type: GgufType) => e.ggufBlockBytes(type.id) === type.blockBytes;
+  const layoutAgrees = (type: GgufType) => e.ggufBlockBytes(type.id) === type.blockBytes && e.ggufBlockSize(type.id) === type.blockSize;
   const canQuantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufQuantize(type.id, 0, 0, 0));
   const canDequantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufDequantize(type.id, 0, 0, 0));
 
@@ -47,9 +50,12 @@ export function ggufApi(ctx: Context) {
       if (rowLength === 0 ? x.length !== 0 : x.length % rowLength !== 0) {
         throw new QsimdError("LENGTH_MISMATCH", `x holds ${x.length} values, not a whole number of rows of ${rowLength}`);
       }
-      if (options.imatrix !== undefined) {
-        expectTypedArray(options.imatrix, "Float32Array", "imatrix");
-        throw unsupported(t, "importance-weighted quantization");
+      const { imatrix } = options;
+      if (imatrix !== undefined) {
+        expectTypedArray(imatrix, "Float32Array", "imatrix");
+        if (imatrix.length !== rowLength) throw new QsimdError("LENGTH_MISMATCH", `imatrix holds ${imatrix.length} weights, one per column takes ${rowLength}`);
+        const bad = imatrix.findIndex((w) => !(w >= 0 && w < Infinity));
+        if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `imatrix[${bad}] is ${imatrix[bad]}: importance weights must be finite and >= 0`);
       }
       if (!canQuantize(t)) throw unsupported(t, "quantization");
       const out = new Uint8Array(blocks * t.blockBytes);
@@ -61,7 +67,7 @@ export function ggufApi(ctx: Context) {
         const po = ops.alloc(out.length);
         if (t.name === "F16") e.f32ToF16(px, po, x.length);
         else if (t.name === "BF16") e.f32ToBf16(px, po, x.length);
-        else e.ggufQuantize(t.id, px, po, blocks);
+        else if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? x.length / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
         memory.copyOut(po, out, 0, out.length);
       });
       return out;

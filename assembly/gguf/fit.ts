@@ -1,0 +1,293 @@
+// The scale searches of ggml's K-quant and importance-weighted quantizers (make_qx_quants,
+// make_q3_quants, make_qkx2/3_quants, make_qp_quants in ggml's terms). The chosen codes decide the
+// bytes, and rare blocks sit on a knife edge between two candidates, so every float operation here
+// keeps ggml's order and grouping: (w * x) * l, never w * (x * l).
+import { nearestInt } from "./common";
+
+export const GROUP_MAX_EPS: f32 = 1e-15;
+
+// Scratch for one super-block: the quantizers run one block at a time and never re-enter.
+export const CODES = memory.data(256);
+export const CODES_AUX = memory.data(32);
+export const WEIGHTS = memory.data(32 << 2);
+export const SCALES = memory.data(16 << 2);
+export const MINS = memory.data(16 << 2);
+export const SUM_WEIGHTS = memory.data(16 << 2);
+export const SCALE_CODES = memory.data(16);
+export const MIN_CODES = memory.data(16);
+
+/** The offset the last fitAffine chose, as a positive number to subtract (ggml's the_min). */
+export let fitMin: f32 = 0;
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function code(p: usize, i: i32): f32 {
+  return <f32>load<u8>(p + <usize>i);
+}
+
+// @ts-ignore: decorator
+@inline function clamp(v: i32, lo: i32, hi: i32): i32 {
+  return max(lo, min(hi, v));
+}
+
+/** The value of largest magnitude, the first such (ggml: `if (ax > amax) { amax = ax; max = x; }`). */
+// @ts-ignore: decorator
+@inline function firstLargest(x: usize, n: i32): f32 {
+  let amax: f32 = 0, m: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i);
+    if (abs(v) > amax) {
+      amax = abs(v);
+      m = v;
+    }
+  }
+  return m;
+}
+
+/**
+ * Symmetric codes nmax + [-nmax, nmax - 1] (bytes at L) and the least-squares scale, weights qw (or
+ * x * x where qw is 0), trying 18 scales around nmax / max.
+ */
+export function fitSymmetric(n: i32, nmax: i32, x: usize, L: usize, qw: usize): f32 {
+  const m = firstLargest(x, n);
+  if (abs(m) < GROUP_MAX_EPS) {
+    memory.fill(L, 0, n);
+    return 0;
+  }
+  let iscale: f32 = <f32>(-nmax) / m;
+  let sumlx: f32 = 0, suml2: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i);
+    const l = clamp(nearestInt(iscale * v), -nmax, nmax - 1);
+    store<u8>(L + <usize>i, <u8>(l + nmax));
+    const w = qw ? at(qw, i) : v * v;
+    sumlx += w * v * <f32>l;
+    suml2 += w * <f32>l * <f32>l;
+  }
+  let scale: f32 = suml2 != 0 ? sumlx / suml2 : 0;
+  let best = scale * sumlx;
+  const tenth: f32 = 0.1;
+  for (let is = -9; is <= 9; is++) {
+    if (is == 0) continue;
+    iscale = -(<f32>nmax + tenth * <f32>is) / m;
+    sumlx = 0;
+    suml2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = at(x, i);
+      const l = clamp(nearestInt(iscale * v), -nmax, nmax - 1);
+      const w = qw ? at(qw, i) : v * v;
+      sumlx += w * v * <f32>l;
+      suml2 += w * <f32>l * <f32>l;
+    }
+    if (suml2 > 0 && sumlx * sumlx > best * suml2) {
+      for (let i = 0; i < n; i++) store<u8>(L + <usize>i, <u8>(nmax + clamp(nearestInt(iscale * at(x, i)), -nmax, nmax - 1)));
+      scale = sumlx / suml2;
+      best = scale * sumlx;
+    }
+  }
+  return scale;
+}
+
+/** Q3_K's reference fit: symmetric codes refined one at a time, weights x * x (codes at L, biased by nmax). */
+export function fitSymmetricRefined(n: i32, nmax: i32, x: usize, L: usize): f32 {
+  const m = firstLargest(x, n);
+  if (abs(m) < GROUP_MAX_EPS) {
+    memory.fill(L, 0, n);
+    return 0;
+  }
+  const iscale: f32 = <f32>(-nmax) / m;
+  let sumlx: f32 = 0, suml2: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i);
+    const l = clamp(nearestInt(iscale * v), -nmax, nmax - 1);
+    store<i8>(L + <usize>i, <i8>l);
+    const w = v * v;
+    sumlx += w * v * <f32>l;
+    suml2 += w * <f32>l * <f32>l;
+  }
+  for (let tries = 0; tries < 5; tries++) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const v = at(x, i);
+      const w = v * v;
+      const li = <f32>load<i8>(L + <usize>i);
+      let slx = sumlx - w * v * li;
+      if (slx > 0) {
+        let sl2 = suml2 - w * li * li;
+        const nl = clamp(nearestInt(v * sl2 / slx), -nmax, nmax - 1);
+        if (<f32>nl != li) {
+          slx += w * v * <f32>nl;
+          sl2 += w * <f32>nl * <f32>nl;
+          if (sl2 > 0 && slx * slx * suml2 > sumlx * sumlx * sl2) {
+            store<i8>(L + <usize>i, <i8>nl);
+            sumlx = slx;
+            suml2 = sl2;
+            changed++;
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  for (let i = 0; i < n; i++) store<u8>(L + <usize>i, load<u8>(L + <usize>i) + <u8>nmax);
+  return suml2 > 0 ? sumlx / suml2 : 0;
+}
+
+/**
+ * Affine codes [0, nmax] (bytes at L) with a scale (returned) and an offset <= 0 (fitMin, negated),
+ * minimizing the weighted absolute (useMad) or squared error over nstep + 1 candidate scales.
+ */
+export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize, aux: usize, rmin: f32, rdelta: f32, nstep: i32, useMad: bool): f32 {
+  let lo = at(x, 0), hi = at(x, 0);
+  let sumW = at(weights, 0);
+  let sumX = sumW * at(x, 0);
+  for (let i = 1; i < n; i++) {
+    const v = at(x, i);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    const w = at(weights, i);
+    sumW += w;
+    sumX += w * v;
+  }
+  if (lo > 0) lo = 0;
+  if (hi <= lo) {
+    memory.fill(L, 0, n);
+    fitMin = -lo;
+    return 0;
+  }
+  let iscale: f32 = <f32>nmax / (hi - lo);
+  let scale: f32 = 1 / iscale;
+  let bestError: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i);
+    const l = clamp(nearestInt(iscale * (v - lo)), 0, nmax);
+    store<u8>(L + <usize>i, <u8>l);
+    let diff = scale * <f32>l + lo - v;
+    diff = useMad ? abs(diff) : diff * diff;
+    bestError += at(weights, i) * diff;
+  }
+  if (nstep < 1) {
+    fitMin = -lo;
+    return scale;
+  }
+  for (let is = 0; is <= nstep; is++) {
+    iscale = (rmin + rdelta * <f32>is + <f32>nmax) / (hi - lo);
+    let sumL: f32 = 0, sumL2: f32 = 0, sumXL: f32 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = at(x, i);
+      const l = clamp(nearestInt(iscale * (v - lo)), 0, nmax);
+      store<u8>(aux + <usize>i, <u8>l);
+      const w = at(weights, i);
+      sumL += w * <f32>l;
+      sumL2 += w * <f32>l * <f32>l;
+      sumXL += w * <f32>l * v;
+    }
+    const D = sumW * sumL2 - sumL * sumL;
+    if (D > 0) {
+      let thisScale = (sumW * sumXL - sumX * sumL) / D;
+      let thisMin = (sumL2 * sumX - sumL * sumXL) / D;
+      if (thisMin > 0) {
+        thisMin = 0;
+        thisScale = sumXL / sumL2;
+      }
+      let error: f32 = 0;
+      for (let i = 0; i < n; i++) {
+        let diff = thisScale * code(aux, i) + thisMin - at(x, i);
+        diff = useMad ? abs(diff) : diff * diff;
+        error += at(weights, i) * diff;
+      }
+      if (error < bestError) {
+        memory.copy(L, aux, n);
+        bestError = error;
+        scale = thisScale;
+        lo = thisMin;
+      }
+    }
+  }
+  fitMin = -lo;
+  return scale;
+}
+
+/** Codes [0, nmax] (bytes at L) for n values >= 0 (the sub-block scales), weights qw; returns the scale. */
+export function fitPositive(n: i32, nmax: i32, x: usize, L: usize, qw: usize): f32 {
+  let hi: f32 = 0;
+  for (let i = 0; i < n; i++) hi = hi > at(x, i) ? hi : at(x, i);
+  if (hi < GROUP_MAX_EPS) {
+    memory.fill(L, 0, n);
+    return 0;
+  }
+  let iscale: f32 = <f32>nmax / hi;
+  for (let i = 0; i < n; i++) store<u8>(L + <usize>i, <u8>nearestInt(iscale * at(x, i)));
+  const scale: f32 = 1 / iscale;
+  let bestMse: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const diff = at(x, i) - scale * code(L, i);
+    bestMse += at(qw, i) * diff * diff;
+  }
+  const tenth: f32 = 0.1;
+  for (let is = -4; is <= 4; is++) {
+    if (is == 0) continue;
+    const iscaleIs = (tenth * <f32>is + <f32>nmax) / hi;
+    const scaleIs: f32 = 1 / iscaleIs;
+    let mse: f32 = 0;
+    for (let i = 0; i < n; i++) {
+      const l = min(nmax, nearestInt(iscaleIs * at(x, i)));
+      const diff = at(x, i) - scaleIs * <f32>l;
+      mse += at(qw, i) * diff * diff;
+    }
+    if (mse < bestMse) {
+      bestMse = mse;
+      iscale = iscaleIs;
+    }
+  }
+  let sumlx: f32 = 0, suml2: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i), w = at(qw, i);
+    const l = min(nmax, nearestInt(iscale * v));
+    store<u8>(L + <usize>i, <u8>l);
+    sumlx += w * v * <f32>l;
+    suml2 += w * <f32>l * <f32>l;
+  }
+  for (let tries = 0; tries < 5; tries++) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const v = at(x, i), w = at(qw, i), li = code(L, i);
+      let slx = sumlx - w * v * li;
+      let sl2 = suml2 - w * li * li;
+      if (slx > 0 && sl2 > 0) {
+        const nl = min(nmax, nearestInt(v * sl2 / slx));
+        if (<f32>nl != li) {
+          slx += w * v * <f32>nl;
+          sl2 += w * <f32>nl * <f32>nl;
+          if (slx * slx * suml2 > sumlx * sumlx * sl2) {
+            store<u8>(L + <usize>i, <u8>nl);
+            sumlx = slx;
+            suml2 = sl2;
+            changed++;
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return suml2 > 0 ? sumlx / suml2 : 0;
+}
+
+/** The importance weights of ggml's weighted quantizers: qw[i] * sqrt(sigma2 + x[i]^2), n of them into out. */
+export function importance(x: usize, qw: usize, sigma2: f32, n: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const v = at(x, i);
+    store<f32>(out + (<usize>i << 2), at(qw, i) * sqrt<f32>(sigma2 + v * v));
+  }
+}
+
+/** sum of x[i]^2 in order. */
+export function sumSquares(x: usize, n: i32): f32 {
+  let s: f32 = 0;
+  for (let i = 0; i < n; i++) s += at(x, i) * at(x, i);
+  return s;
+}

@@ -1,0 +1,66 @@
+// NVFP4: blocks of 64 values in four runs of 16: four UE4M3 scale bytes, then 8 bytes of 4-bit E2M1
+// codes per run (value j low nibble, j + 8 high nibble); x = fp4(code) * scale, with ggml's doubled
+// E2M1 values (as MXFP4) and the scale halved to match.
+import { absMax } from "./common";
+import { FP4_DOUBLED, nearestFp4 } from "./mxfp4";
+
+export const NVFP4_BYTES = 36;
+
+/** A UE4M3 byte (4 exponent bits, bias 7, 3 mantissa bits; 0x7f reads as 0), halved. Exact in float32. */
+// @ts-ignore: decorator
+@inline function halfUe4m3(u: i32): f32 {
+  if (u == 0 || u == 0x7f) return 0;
+  const e = (u >> 3) & 0xf, m = u & 7;
+  return e == 0 ? <f32>m * reinterpret<f32>(0x3a800000) : <f32>(m + 8) * reinterpret<f32>((e - 11 + 127) << 23);
+}
+
+/** x as UE4M3 as ggml rounds it: the top three mantissa bits, rounded half up; saturating at 0x7e. */
+function toUe4m3(x: f32): i32 {
+  if (!(x > 0)) return 0;
+  if (x > 448) x = 448;
+  const bits = reinterpret<u32>(x);
+  let e = <i32>((bits >> 23) & 0xff) - 127 + 7;
+  if (e <= 0) {
+    const m = min(7, <i32>(x * 512 + 0.5));
+    return m < 1 ? 0 : m;
+  }
+  if (e >= 15) return 0x7e;
+  let m = <i32>((bits >> 20) & 7) + <i32>((bits >> 19) & 1);
+  if (m > 7) {
+    m = 0;
+    if (++e >= 15) return 0x7e;
+  }
+  return (e << 3) | m;
+}
+
+// ggml's reference quantizer: per run the scale max |x| / 6 in UE4M3, then the nearest code per value.
+export function quantizeNVFP4(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const dst = out + <usize>b * NVFP4_BYTES;
+    for (let s = 0; s < 4; s++) {
+      const xb = x + (<usize>(64 * b + 16 * s) << 2);
+      const u = toUe4m3(absMax(xb, 16) / 6);
+      store<u8>(dst + <usize>s, <u8>u);
+      const d = halfUe4m3(u);
+      for (let j = 0; j < 8; j++) {
+        const lo = nearestFp4(load<f32>(xb + (<usize>j << 2)), d), hi = nearestFp4(load<f32>(xb + (<usize>(j + 8) << 2)), d);
+        store<u8>(dst + 4 + <usize>(8 * s + j), <u8>(lo | (hi << 4)));
+      }
+    }
+  }
+}
+
+export function dequantizeNVFP4(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * NVFP4_BYTES;
+    for (let s = 0; s < 4; s++) {
+      const d = halfUe4m3(<i32>load<u8>(block + <usize>s));
+      const out = y + (<usize>(64 * b + 16 * s) << 2);
+      for (let j = 0; j < 8; j++) {
+        const c = <i32>load<u8>(block + 4 + <usize>(8 * s + j));
+        store<f32>(out + (<usize>j << 2), <f32>unchecked(FP4_DOUBLED[c & 0xf]) * d);
+        store<f32>(out + (<usize>(j + 8) << 2), <f32>unchecked(FP4_DOUBLED[c >> 4]) * d);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// Q2_0: blocks of 64 values: fp16 d, then 16 bytes of 2-bit codes (bits 2 (j % 4) of byte j / 4 for
+// value j); x = (q - 1) * d. ggml's reference quantizer: d = max |x|, q = clamp(round(x / d), -1, 2) + 1.
+import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+
+export const Q2_0_BYTES = 18;
+
+export function quantizeQ2_0(x: usize, out: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 8), dst = out + <usize>b * Q2_0_BYTES;
+    const d = absMax(src, 64);
+    const id: f32 = d != 0 ? 1 / d : 0;
+    storeF16(dst, d);
+    for (let k = 0; k < 16; k++) {
+      let q = 0;
+      for (let j = 0; j < 4; j++) {
+        const l = max(-1, min(2, castInt(roundAway(load<f32>(src + (<usize>(4 * k + j) << 2)) * id)))) + 1;
+        q |= l << (2 * j);
+      }
+      store<u8>(dst + 2 + <usize>k, <u8>q);
+    }
+  }
+}
+
+export function dequantizeQ2_0(src: usize, y: usize, blocks: i32): void {
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q2_0_BYTES;
+    const d = loadF16(block);
+    const out = y + (<usize>b << 8);
+    for (let j = 0; j < 64; j++) {
+      const q = (<i32>load<u8>(block + 2 + <usize>(j >> 2)) >> ((j & 3) * 2)) & 3;
+      store<f32>(out + (<usize>j << 2), <f32>(q - 1) * d);
+    }
+  }
+}
