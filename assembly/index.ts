@@ -19,4 +19,4 @@ export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
 export { ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
-export { ggufPack, ggufGemv } from "./gguf/gemv";
+export { ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv } from "./gguf/gemv";

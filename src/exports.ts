@@ -23,8 +23,12 @@ export interface WasmExports {
   ggufDequantize(type: number, src: number, y: number, blocks: number): boolean;
   ggufBlockBytes(type: number): number;
   firstNonFinite(x: number, n: number): number;
-  ggufPack(type: number, src: number, codes: number, scales: number, rows: number, blocks: number): void;
-  ggufGemv(type: number, wq: number, ws: number, aq: number, as: number, y: number, rows: number, blocks: number): void;
+  ggufPackedBytes(type: number, rows: number, n: number): number;
+  ggufPack(type: number, src: number, dst: number, rows: number, n: number): void;
+  ggufActivationType(type: number): number;
+  ggufActivationBytes(type: number, n: number): number;
+  ggufPackActivation(type: number, raw: number, dst: number, n: number): void;
+  ggufGemv(type: number, w: number, rows: number, n: number, act: number, y: number, r0: number, r1: number): void;
   readBytes(p: number, bytes: number): number;
   copyBytes(dst: number, src: number, bytes: number): void;
   rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
@@ -35,7 +39,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufPack", "ggufGemv"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

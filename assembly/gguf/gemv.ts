@@ -1,182 +1,526 @@
-// Dot products and GEMV of GGUF rows with a Q8_0 activation (Q4_0 and Q8_0 weights so far).
+// Dot products and GEMV of GGUF rows with their quantized activation (Q8_0, Q8_1 or Q8_K), for every
+// format with a dot product here.
 //
-// The kernels read a packed form made once per tensor (ggufPack): float32 block scales in their own
-// array, and the codes of every four consecutive blocks of a row interleaved two values at a time,
-// (b0 v0 v1, b1 v0 v1, b2 v0 v1, b3 v0 v1, b0 v2 v3, ...), so that one i32x4.dot_i16x8_s lane
-// collects one block: the four block sums come out in the four lanes with no horizontal adds.
-// Q4_0 keeps its nibbles: the 128 interleaved values of a group are split in 8 runs of 16, and run
-// c and run c + 4 share 16 bytes (low and high nibbles). A row's last blocks % 4 blocks stay plain.
+// The kernel never reads GGUF bytes: a tensor is packed once (ggufPack) into a form in which every
+// format looks alike, so one kernel serves them all and no decoding is left in its inner loop:
+//   - per float block (16, 32 or 256 values) a float32 scale D, and a float32 M where the format has
+//     mins (K-quants: subtracted, times the activation's 16-value sums) or offsets (Q4_1, Q5_1: added,
+//     times the activation block's s);
+//   - per 16 values (a unit) an int8 scale and an int8 min, where the format has them;
+//   - the codes: formats of 16 levels or fewer keep a 4-bit index per value, the others an int8. An
+//     index stands for alpha * index + beta (alpha, beta per format: Q4_0's q - 8, Q1_0's 2 q - 1), or
+//     for an entry of a 16-value int8 table (IQ4_NL, IQ4_XS, MXFP4, NVFP4), looked up with a swizzle.
+// Codes are interleaved so that one i32x4.dot_i16x8_s lane gathers one unit: a unit is a block of
+// 32 (the Q8_0-activation formats) or 16 values (the others), and a group is 4 units. The kernel
+// reads a group 32 values at a time: step t's i16 vector j holds values 8t + 2j and 8t + 2j + 1 of
+// units 0, 1, 2, 3, so the four unit sums come out in four lanes with no horizontal adds. As bytes,
+// vector j is bytes 8j..8j+7 of the step (int8 codes); 4-bit codes take 16 bytes a step: affine
+// indices put vector j's lane m in nibble j of the int16 lane m (masks alone extract them), table
+// indices in byte 8 (j % 2) + m, low nibbles for j < 2 (a swizzle per half decodes 16). Values past
+// the last whole group stay in natural order. The activation is packed alike, as int16, with its
+// unit sums and per-block scales.
+// Regions of a packed tensor of R rows and n columns: D, M, scales, mins, codes, each row after row.
 //
-// Canonical float order, the same in every build: block b's integer sum times (d_w * d_a) is
-// added into lane b % 4 of four float32 partial sums, combined at the end as (l0 + l1) + (l2 + l3).
-// The integer block sums are exact, and identical to ggml's.
+// Integer sums are exact and are ggml's: per block, the sum over units of scale * sum(code * a), and
+// of min * (activation unit sum). The float total follows one canonical order in every build: block b
+// adds float(isum) * (D_w * D_a) [- float(msum) * (M_w * D_a)] [+ M_w * s_a] to lane b % 4 of four
+// float32 sums, combined at the end as (l0 + l1) + (l2 + l3).
 import { loadF16 } from "./common";
+import { ggufBlockBytes, ggufBlockSize } from "./index";
+import { IQ4_CODEBOOK, unpackIQ4_NL } from "./iq4_nl";
+import { unpackIQ4_XS } from "./iq4_xs";
+import { FP4_DOUBLED, unpackMXFP4 } from "./mxfp4";
+import { unpackNVFP4 } from "./nvfp4";
+import { unpackQ1_0 } from "./q1_0";
+import { unpackQ2_0 } from "./q2_0";
+import { unpackQ2_K } from "./q2_k";
+import { unpackQ3_K } from "./q3_k";
+import { unpackQ4_0 } from "./q4_0";
+import { unpackQ4_1 } from "./q4_1";
+import { unpackQ4_K } from "./q4_k";
+import { unpackQ5_0 } from "./q5_0";
+import { unpackQ5_1 } from "./q5_1";
+import { unpackQ5_K } from "./q5_k";
+import { unpackQ6_K } from "./q6_k";
+import { unpackQ8_0 } from "./q8_0";
+import { unpackTQ1_0 } from "./tq1_0";
+import { unpackTQ2_0 } from "./tq2_0";
+import { U_CODES, U_D, U_M, U_MINS, U_SCALES } from "./unpacked";
 
-const Q4_0: i32 = 2;
+const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16;
+const ACT_Q8_0 = 0, ACT_Q8_1 = 1, ACT_Q8_K = 2;
 
-// Marker types selecting the weight format at compile time.
-class Q4 {}
-class Q8 {}
-
-// @ts-ignore: decorator
-@inline function isQ4<T>(): bool {
-  return idof<T>() == idof<Q4>();
+/** What a 4-bit index i stands for: alpha * i + beta, as (alpha << 8) | (beta & 0xff); the table formats give 1, 0. */
+function affineOf(type: i32): i32 {
+  switch (type) {
+    case 2: return (1 << 8) | (-8 & 0xff); // Q4_0
+    case 11: return (1 << 8) | (-4 & 0xff); // Q3_K: index (q & 3) + 4 * high bit
+    case 34: case 35: case 42: return (1 << 8) | (-1 & 0xff); // TQ1_0, TQ2_0, Q2_0
+    case 41: return (2 << 8) | (-1 & 0xff); // Q1_0: sign bits
+  }
+  return 1 << 8;
 }
 
-/** The code of value j (0-31) of a raw block (Q4_0: 0-15 unsigned; Q8_0: the int8). */
-// @ts-ignore: decorator
-@inline function rawCode(q4: bool, block: usize, j: i32): i32 {
-  if (!q4) return <i32>load<i8>(block + 2 + <usize>j);
-  const byte = <i32>load<u8>(block + 2 + <usize>(j & 15));
-  return j < 16 ? byte & 0xf : byte >> 4;
+/** The packed layout of a type: flags | float block size << 8 | activation kind << 20; 0 without a dot product. */
+function layoutOf(type: i32): i32 {
+  switch (type) {
+    case 2: return NIBBLES | (32 << 8); // Q4_0
+    case 3: return NIBBLES | OFFSET | (32 << 8) | (ACT_Q8_1 << 20); // Q4_1
+    case 6: return 32 << 8; // Q5_0
+    case 7: return OFFSET | (32 << 8) | (ACT_Q8_1 << 20); // Q5_1
+    case 8: return 32 << 8; // Q8_0
+    case 10: return NIBBLES | SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q2_K
+    case 11: return NIBBLES | SCALES | (256 << 8) | (ACT_Q8_K << 20); // Q3_K
+    case 12: return NIBBLES | SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q4_K
+    case 13: return SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q5_K
+    case 14: return SCALES | (256 << 8) | (ACT_Q8_K << 20); // Q6_K
+    case 20: return NIBBLES | TABLE | (32 << 8); // IQ4_NL
+    case 23: return NIBBLES | TABLE | SCALES | (256 << 8) | (ACT_Q8_K << 20); // IQ4_XS
+    case 34: return NIBBLES | (256 << 8) | (ACT_Q8_K << 20); // TQ1_0
+    case 35: return NIBBLES | (256 << 8) | (ACT_Q8_K << 20); // TQ2_0
+    case 39: return NIBBLES | TABLE | (32 << 8); // MXFP4
+    case 40: return NIBBLES | TABLE | (16 << 8); // NVFP4
+    case 41: return NIBBLES | (32 << 8); // Q1_0
+    case 42: return NIBBLES | (32 << 8); // Q2_0
+  }
+  return 0;
 }
 
-/** Position in the interleaved order of value j of block k (0-3) of a group. */
-// @ts-ignore: decorator
-@inline function slot(k: i32, j: i32): i32 {
-  return ((j >> 1) * 4 + k) * 2 + (j & 1);
+function tableOf(type: i32): usize {
+  return type == 39 || type == 40 ? changetype<usize>(FP4_DOUBLED) : changetype<usize>(IQ4_CODEBOOK);
 }
 
-/** Raw GGUF rows (Q4_0 or Q8_0) -> packed codes and float32 scales. */
-export function ggufPack(type: i32, src: usize, codes: usize, scales: usize, rows: i32, blocks: i32): void {
-  const q4 = type == Q4_0;
-  const raw: usize = q4 ? 18 : 34;
-  const n: usize = q4 ? 16 : 32;
-  const groups = blocks >> 2;
+function unpack(type: i32, block: usize): void {
+  switch (type) {
+    case 2: unpackQ4_0(block); break;
+    case 3: unpackQ4_1(block); break;
+    case 6: unpackQ5_0(block); break;
+    case 7: unpackQ5_1(block); break;
+    case 8: unpackQ8_0(block); break;
+    case 10: unpackQ2_K(block); break;
+    case 11: unpackQ3_K(block); break;
+    case 12: unpackQ4_K(block); break;
+    case 13: unpackQ5_K(block); break;
+    case 14: unpackQ6_K(block); break;
+    case 20: unpackIQ4_NL(block); break;
+    case 23: unpackIQ4_XS(block); break;
+    case 34: unpackTQ1_0(block); break;
+    case 35: unpackTQ2_0(block); break;
+    case 39: unpackMXFP4(block); break;
+    case 40: unpackNVFP4(block); break;
+    case 41: unpackQ1_0(block); break;
+    case 42: unpackQ2_0(block); break;
+  }
+}
+
+/** The activation format of a type's dot product (a ggml_type id), or -1 where there is none here. */
+export function ggufActivationType(type: i32): i32 {
+  const layout = layoutOf(type);
+  if (!layout) return -1;
+  const kind = layout >> 20;
+  return kind == ACT_Q8_0 ? 8 : kind == ACT_Q8_1 ? 9 : 15;
+}
+
+// Region offsets of a packed tensor: [D, M, scales, mins, codes] for `rows` rows of n values.
+// @ts-ignore: decorator
+@inline function blockSizeOf(layout: i32): i32 {
+  return layout >> 8 & 0xfff;
+}
+// @ts-ignore: decorator
+@inline function regionM(layout: i32, rows: i32, n: i32): usize {
+  return <usize>rows * <usize>(n / blockSizeOf(layout)) << 2;
+}
+// @ts-ignore: decorator
+@inline function regionScales(layout: i32, rows: i32, n: i32): usize {
+  return regionM(layout, rows, n) * (layout & (MINS | OFFSET) ? 2 : 1);
+}
+// @ts-ignore: decorator
+@inline function regionMins(layout: i32, rows: i32, n: i32): usize {
+  return regionScales(layout, rows, n) + (layout & SCALES ? <usize>rows * <usize>(n >> 4) : 0);
+}
+// @ts-ignore: decorator
+@inline function regionCodes(layout: i32, rows: i32, n: i32): usize {
+  return regionMins(layout, rows, n) + (layout & MINS ? <usize>rows * <usize>(n >> 4) : 0);
+}
+
+// @ts-ignore: decorator
+@inline function unitOf(layout: i32): i32 {
+  return blockSizeOf(layout) == 32 ? 32 : 16;
+}
+
+/** The slot of value i of a row (units of U values): its place in the kernel's reading order. */
+// @ts-ignore: decorator
+@inline function slot(i: i32, n: i32, U: i32): i32 {
+  const G = 4 * U;
+  const whole = n - n % G;
+  if (i >= whole) return i;
+  const g = i / G, u = (i % G) / U, p = i % U;
+  return g * G + ((p >> 3) << 5) + (((p & 7) >> 1) << 3) + (u << 1) + (p & 1);
+}
+
+/** Where a 4-bit code at slot s lives: (byte << 1) | (1 for the high nibble); see the header. */
+// @ts-ignore: decorator
+@inline function nibbleAt(kind: i32, s: i32, n: i32, U: i32): i32 {
+  if (s >= n - n % (4 * U)) return s;
+  const t = s & 31, j = t >> 3, m = t & 7;
+  const byte = ((s - t) >> 1) + (kind == 2 ? 2 * m + (j >> 1) : ((j & 1) << 3) + m);
+  return (byte << 1) | (kind == 2 ? j & 1 : j >> 1);
+}
+
+/** Bytes of the packed form of rows x n values of `type` (n a multiple of its block size), 0 if none. */
+export function ggufPackedBytes(type: i32, rows: i32, n: i32): usize {
+  const layout = layoutOf(type);
+  if (!layout) return 0;
+  return regionCodes(layout, rows, n) + (<usize>rows * <usize>n >> (layout & NIBBLES ? 1 : 0));
+}
+
+/** Packs `rows` GGUF rows of n values at src into dst (ggufPackedBytes of them). */
+export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): void {
+  const layout = layoutOf(type);
+  const F = blockSizeOf(layout);
+  const bs = ggufBlockSize(type), bb = <usize>ggufBlockBytes(type);
+  const nib = (layout & NIBBLES) != 0;
+  const dm = dst + regionM(layout, rows, n), ds = dst + regionScales(layout, rows, n);
+  const dn = dst + regionMins(layout, rows, n), dc = dst + regionCodes(layout, rows, n);
+  const blocks = n / bs;
+  const rowCodes: usize = nib ? <usize>n >> 1 : <usize>n;
+  if (nib) memory.fill(dc, 0, <usize>rows * rowCodes);
   for (let r = 0; r < rows; r++) {
-    const row = src + <usize>r * <usize>blocks * raw;
-    const out = codes + <usize>r * <usize>blocks * n;
-    for (let b = 0; b < blocks; b++) store<f32>(scales + ((<usize>r * <usize>blocks + <usize>b) << 2), loadF16(row + <usize>b * raw));
-    for (let g = 0; g < groups; g++) {
-      const dst = out + <usize>g * 4 * n;
-      if (q4) memory.fill(dst, 0, 64);
-      for (let k = 0; k < 4; k++) {
-        const block = row + <usize>(g * 4 + k) * raw;
-        for (let j = 0; j < 32; j++) {
-          const s = slot(k, j);
-          const c = rawCode(q4, block, j);
-          if (!q4) store<i8>(dst + <usize>s, <i8>c);
-          else {
-            // Runs of 16 slots: run c in the low nibbles of bytes 16 (c % 4) .., run c + 4 in the high.
-            const run = s >> 4;
-            const at = dst + <usize>((run & 3) * 16 + (s & 15));
-            store<u8>(at, load<u8>(at) | <u8>(run < 4 ? c : c << 4));
-          }
+    const codes = dc + <usize>r * rowCodes;
+    for (let b = 0; b < blocks; b++) {
+      unpack(type, src + (<usize>r * <usize>blocks + <usize>b) * bb);
+      const v0 = <usize>r * <usize>n + <usize>(b * bs); // this block's first value in the tensor
+      for (let k = 0; k < bs / F; k++) {
+        const at = (v0 / <usize>F + <usize>k) << 2;
+        store<f32>(dst + at, load<f32>(U_D + (<usize>k << 2)));
+        if (layout & (MINS | OFFSET)) store<f32>(dm + at, load<f32>(U_M + (<usize>k << 2)));
+      }
+      for (let u = 0; u < bs >> 4; u++) {
+        if (layout & SCALES) store<i8>(ds + (v0 >> 4) + <usize>u, load<i8>(U_SCALES + <usize>u));
+        if (layout & MINS) store<i8>(dn + (v0 >> 4) + <usize>u, load<i8>(U_MINS + <usize>u));
+      }
+      const kind = layout & TABLE ? 1 : 2, U = unitOf(layout);
+      for (let j = 0; j < bs; j++) {
+        const s = slot(b * bs + j, n, U), c = <u32>load<u8>(U_CODES + <usize>j);
+        if (!nib) store<u8>(codes + <usize>s, <u8>c);
+        else {
+          const where = nibbleAt(kind, s, n, U), at = codes + <usize>(where >> 1);
+          store<u8>(at, load<u8>(at) | <u8>(where & 1 ? c << 4 : c));
         }
       }
     }
-    // The plain tail: Q8_0's 32 codes, or Q4_0's 16 bytes of nibbles, as stored.
-    for (let b = groups * 4; b < blocks; b++) memory.copy(out + <usize>b * n, row + <usize>b * raw + 2, n);
+  }
+}
+
+// Regions of a packed activation of n values: [D, s, unit sums (int32), codes (int16)].
+// @ts-ignore: decorator
+@inline function actSums(layout: i32, n: i32): usize {
+  return <usize>(n / blockSizeOf(layout)) << 3;
+}
+// @ts-ignore: decorator
+@inline function actCodes(layout: i32, n: i32): usize {
+  return actSums(layout, n) + (<usize>(n / unitOf(layout)) << 2);
+}
+
+export function ggufActivationBytes(type: i32, n: i32): usize {
+  return actCodes(layoutOf(type), n) + (<usize>n << 1);
+}
+
+/** Packs the activation row of n values at raw (in type's activation format) into dst for type's kernel. */
+export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): void {
+  const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout);
+  const sums = dst + actSums(layout, n), codes = dst + actCodes(layout, n);
+  const nblk = n / F;
+  // Q8_K: float32 d, 256 codes, 16 sums; Q8_0: fp16 d, 32 codes; Q8_1: fp16 d, fp16 s, 32 codes.
+  const K = kind == ACT_Q8_K, q8_1 = kind == ACT_Q8_1;
+  const size = K ? 256 : 32;
+  const bytes: usize = K ? 292 : q8_1 ? 36 : 34, at: usize = K ? 4 : q8_1 ? 4 : 2;
+  for (let b = 0; b < nblk; b++) {
+    const block = raw + <usize>(b * F / size) * bytes; // NVFP4's 16-value blocks share an activation block
+    store<f32>(dst + (<usize>b << 2), K ? load<f32>(block) : loadF16(block));
+    store<f32>(dst + (<usize>(nblk + b) << 2), q8_1 ? loadF16(block + 2) : 0);
+  }
+  for (let u = 0; u < n / U; u++) {
+    let s: i32 = 0;
+    for (let j = u * U; j < (u + 1) * U; j++) {
+      const c = <i32>load<i8>(raw + <usize>(j / size) * bytes + at + <usize>(j % size));
+      s += c;
+      store<i16>(codes + (<usize>slot(j, n, U) << 1), <i16>c);
+    }
+    store<i32>(sums + (<usize>u << 2), s);
   }
 }
 
 /**
- * y[r] = dot(row r, a) for `rows` packed rows of `blocks` blocks (codes at wq, scales at ws) and a
- * packed Q8_0 activation (codes at aq, scales at as).
+ * y[r - r0] = dot(row r, activation) for rows r0 <= r < r1 of a packed tensor of `rows` rows of n
+ * values (w from ggufPack) and a packed activation (act from ggufPackActivation).
  */
-export function ggufGemv(type: i32, wq: usize, ws: usize, aq: usize, as: usize, y: usize, rows: i32, blocks: i32): void {
-  if (type == Q4_0) gemvRows<Q4>(wq, ws, aq, as, y, rows, blocks);
-  else gemvRows<Q8>(wq, ws, aq, as, y, rows, blocks);
-}
-
-// @ts-ignore: decorator
-@inline function gemvRows<T>(wq: usize, ws: usize, aq: usize, as: usize, y: usize, rows: i32, blocks: i32): void {
-  // One row at a time: two rows sharing the activation's loads measured no faster in V8 here.
-  const rowBytes = <usize>blocks * (isQ4<T>() ? 16 : 32);
-  for (let r = 0; r < rows; r++) {
-    store<f32>(y + (<usize>r << 2), rowDot<T>(wq + <usize>r * rowBytes, ws + ((<usize>r * <usize>blocks) << 2), aq, as, blocks));
+export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  const layout = layoutOf(type);
+  const F = blockSizeOf(layout);
+  if (layout & TABLE) {
+    if (F == 16) gemvTable16(type, layout, w, rows, n, act, y, r0, r1);
+    else if (F == 32) gemvTable32(type, layout, w, rows, n, act, y, r0, r1);
+    else gemvTable256(type, layout, w, rows, n, act, y, r0, r1);
+  } else if (layout & NIBBLES) {
+    if (F == 32) gemvAffine32(type, layout, w, rows, n, act, y, r0, r1);
+    else gemvAffine256(type, layout, w, rows, n, act, y, r0, r1);
+  } else {
+    if (F == 32) gemvBytes32(type, layout, w, rows, n, act, y, r0, r1);
+    else gemvBytes256(type, layout, w, rows, n, act, y, r0, r1);
   }
 }
 
+// One function per code kind and block size: each is the generic kernel with both fixed.
+function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(1, 16, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(1, 32, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(1, 256, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(2, 32, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(2, 256, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(0, 32, type, layout, w, rows, n, act, y, r0, r1);
+}
+function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(0, 256, type, layout, w, rows, n, act, y, r0, r1);
+}
+
+// Code kinds, fixed at each call site: 0 int8 codes, 1 table indices, 2 affine indices.
+// Rows go in pairs, so that each activation vector loaded serves two rows; an odd last row is
+// paired with itself.
 // @ts-ignore: decorator
-@inline function rowDot<T>(wq: usize, ws: usize, aq: usize, as: usize, blocks: i32): f32 {
-  const n: usize = isQ4<T>() ? 16 : 32;
-  const groups = blocks >> 2;
-  let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
+@inline function gemvRows(kind: i32, F: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  const table = tableOf(type), affine = affineOf(type);
+  const nblk = n / F;
+  const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
+  const wn = w + regionMins(layout, rows, n), wc = w + regionCodes(layout, rows, n);
+  const codeBytes = kind ? <usize>n >> 1 : <usize>n;
+  for (let r = r0; r < r1; r += 2) {
+    const q = min(r + 1, r1 - 1);
+    const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
+    const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
+    rowPair(kind, F, layout, table, affine, n, act,
+      w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
+      w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
+      y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2));
+  }
+}
+
+// Two rows' dot products with the activation, stored at y0 and y1.
+// @ts-ignore: decorator
+@inline function rowPair(kind: i32, F: i32, layout: i32, table: usize, affine: i32, n: i32, act: usize,
+  d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize): void {
+  const scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, offset = (layout & OFFSET) != 0;
+  const U = F == 32 ? 32 : 16;
+  const nblk = n / F;
+  const ad = act, as = act + (<usize>nblk << 2), asum = act + actSums(layout, n), ac = act + actCodes(layout, n);
+  const alpha = affine >> 8, beta = <i32><i8>affine;
+  // Lanes b % 4 of the two rows' float sums.
+  let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0, f0: f32 = 0, f1: f32 = 0, f2: f32 = 0, f3: f32 = 0;
+  let b = 0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f32x4.splat(0);
-    for (let g = 0; g < groups; g++) {
-      const sums = groupSums<T>(wq + <usize>g * 4 * n, aq + (<usize>g << 7));
-      const scales = f32x4.mul(v128.load(ws + (<usize>g << 4)), v128.load(as + (<usize>g << 4)));
-      acc = f32x4.add(acc, f32x4.mul(f32x4.convert_i32x4_s(sums), scales));
-    }
-    l0 = f32x4.extract_lane(acc, 0);
-    l1 = f32x4.extract_lane(acc, 1);
-    l2 = f32x4.extract_lane(acc, 2);
-    l3 = f32x4.extract_lane(acc, 3);
-  } else {
-    for (let g = 0; g < groups; g++) {
-      const pw = wq + <usize>g * 4 * n, pa = aq + (<usize>g << 7);
-      const sw = ws + (<usize>g << 4), sa = as + (<usize>g << 4);
-      l0 += <f32>groupSumScalar<T>(pw, pa, 0) * (load<f32>(sw) * load<f32>(sa));
-      l1 += <f32>groupSumScalar<T>(pw, pa, 1) * (load<f32>(sw, 4) * load<f32>(sa, 4));
-      l2 += <f32>groupSumScalar<T>(pw, pa, 2) * (load<f32>(sw, 8) * load<f32>(sa, 8));
-      l3 += <f32>groupSumScalar<T>(pw, pa, 3) * (load<f32>(sw, 12) * load<f32>(sa, 12));
+    const t = v128.load(table);
+    if (F == 256) {
+      // A block is four groups; its unit sums are scaled, summed, then reduced once.
+      for (; b < nblk; b++) {
+        let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
+        for (let k = 0; k < 4; k++) {
+          const g = 4 * b + k;
+          let l0 = groupPair(kind, U, t, alpha, beta, c0, c1, ac, asum, g), l1 = v128.load(PAIR_SECOND);
+          if (scaled) {
+            l0 = i32x4.mul(l0, unitScales(s0, g));
+            l1 = i32x4.mul(l1, unitScales(s1, g));
+          }
+          acc0 = i32x4.add(acc0, l0);
+          acc1 = i32x4.add(acc1, l1);
+        }
+        const at = <usize>b << 2;
+        const da = load<f32>(ad + at);
+        let v = <f32>sumLanes(acc0) * (load<f32>(d0 + at) * da);
+        let u = <f32>sumLanes(acc1) * (load<f32>(d1 + at) * da);
+        if (mins) {
+          v -= <f32>sumLanes(superMins(n0, asum, 4 * b)) * (load<f32>(m0 + at) * da);
+          u -= <f32>sumLanes(superMins(n1, asum, 4 * b)) * (load<f32>(m1 + at) * da);
+        }
+        const lane = b & 3;
+        if (lane == 0) { e0 += v; f0 += u; }
+        else if (lane == 1) { e1 += v; f1 += u; }
+        else if (lane == 2) { e2 += v; f2 += u; }
+        else { e3 += v; f3 += u; }
+      }
+    } else {
+      // A group is four blocks: its unit sums are the block sums.
+      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+      const groups = n / (4 * U);
+      for (let g = 0; g < groups; g++) {
+        const i0 = groupPair(kind, U, t, alpha, beta, c0, c1, ac, asum, g), i1 = v128.load(PAIR_SECOND);
+        const at = <usize>g << 4;
+        const da = v128.load(ad + at);
+        let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(v128.load(d0 + at), da));
+        let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(v128.load(d1 + at), da));
+        if (offset) {
+          const sa = v128.load(as + at);
+          v = f32x4.add(v, f32x4.mul(v128.load(m0 + at), sa));
+          u = f32x4.add(u, f32x4.mul(v128.load(m1 + at), sa));
+        }
+        acc0 = f32x4.add(acc0, v);
+        acc1 = f32x4.add(acc1, u);
+      }
+      e0 = f32x4.extract_lane(acc0, 0); e1 = f32x4.extract_lane(acc0, 1); e2 = f32x4.extract_lane(acc0, 2); e3 = f32x4.extract_lane(acc0, 3);
+      f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
+      b = 4 * groups;
     }
   }
-  for (let b = groups * 4; b < blocks; b++) {
-    const v = <f32>plainSum<T>(wq + <usize>b * n, aq + (<usize>b << 5)) * (load<f32>(ws + (<usize>b << 2)) * load<f32>(as + (<usize>b << 2)));
+  // The remaining blocks (all of them in the scalar build), one value at a time: the same integers,
+  // the same float operations.
+  for (; b < nblk; b++) {
+    const v = blockScalar(kind, F, U, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d0, m0, s0, n0, c0, b);
+    const u = blockScalar(kind, F, U, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d1, m1, s1, n1, c1, b);
     const lane = b & 3;
-    if (lane == 0) l0 += v;
-    else if (lane == 1) l1 += v;
-    else l2 += v; // a plain tail has at most 3 blocks
+    if (lane == 0) { e0 += v; f0 += u; }
+    else if (lane == 1) { e1 += v; f1 += u; }
+    else if (lane == 2) { e2 += v; f2 += u; }
+    else { e3 += v; f3 += u; }
   }
-  return (l0 + l1) + (l2 + l3);
+  store<f32>(y0, (e0 + e1) + (e2 + e3));
+  store<f32>(y1, (f0 + f1) + (f2 + f3));
 }
 
-// The four block sums of a packed group, lane k = block k.
+// Block b of one row, value by value.
 // @ts-ignore: decorator
-@inline function groupSums<T>(w: usize, a: usize): v128 {
-  let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
-  if (!isQ4<T>()) {
-    for (let i = 0; i < 128; i += 32) {
-      const pw = w + <usize>i, pa = a + <usize>i;
-      s0 = i32x4.add(s0, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(pw), v128.load8x8_s(pa)), i32x4.dot_i16x8_s(v128.load8x8_s(pw, 8), v128.load8x8_s(pa, 8))));
-      s1 = i32x4.add(s1, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(pw, 16), v128.load8x8_s(pa, 16)), i32x4.dot_i16x8_s(v128.load8x8_s(pw, 24), v128.load8x8_s(pa, 24))));
+@inline function blockScalar(kind: i32, F: i32, U: i32, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, n: i32,
+  ad: usize, as: usize, asum: usize, ac: usize, wd: usize, wm: usize, ws: usize, wn: usize, wc: usize, b: i32): f32 {
+  let isum: i32 = 0, msum: i32 = 0;
+  for (let u = b * (F >> 4); u < (b + 1) * (F >> 4); u++) {
+    let part: i32 = 0;
+    for (let j = 16 * u; j < 16 * u + 16; j++) {
+      const s = slot(j, n, U);
+      let c: i32;
+      if (kind == 0) c = <i32>load<i8>(wc + <usize>s);
+      else {
+        const where = nibbleAt(kind, s, n, U);
+        const i = (<i32>load<u8>(wc + <usize>(where >> 1)) >> ((where & 1) << 2)) & 0xf;
+        c = kind == 1 ? <i32>load<i8>(table + <usize>i) : alpha * i + beta;
+      }
+      part += c * <i32>load<i16>(ac + (<usize>s << 1));
     }
-    return i32x4.add(s0, s1);
+    isum += scaled ? part * <i32>load<i8>(ws + <usize>u) : part;
+    if (mins) msum += <i32>load<i8>(wn + <usize>u) * load<i32>(asum + (<usize>u << 2));
   }
-  const low = i8x16.splat(0x0f), eight = i8x16.splat(8);
-  for (let i = 0; i < 64; i += 16) {
-    const v = v128.load(w + <usize>i);
-    const lo = i8x16.sub(v128.and(v, low), eight); // run i / 16
-    const hi = i8x16.sub(i8x16.shr_u(v, 4), eight); // run i / 16 + 4
-    const pa = a + <usize>i, pb = a + 64 + <usize>i;
-    s0 = i32x4.add(s0, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(lo), v128.load8x8_s(pa)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(lo), v128.load8x8_s(pa, 8))));
-    s1 = i32x4.add(s1, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(hi), v128.load8x8_s(pb)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(hi), v128.load8x8_s(pb, 8))));
-  }
-  return i32x4.add(s0, s1);
+  const at = <usize>b << 2;
+  const da = load<f32>(ad + at);
+  let v = <f32>isum * (load<f32>(wd + at) * da);
+  if (mins) v -= <f32>msum * (load<f32>(wm + at) * da);
+  if (offset) v += load<f32>(wm + at) * load<f32>(as + at);
+  return v;
 }
 
-// Block k's sum in a packed group, one value at a time.
+// Where groupPair leaves its second result (wasm functions return one value).
+const PAIR_SECOND = memory.data(16, 16);
+
+/**
+ * The four unit sums of group g of two rows (codes at c0 and c1), lane k = unit k: codes times
+ * activation, with the affine indices' alpha and beta applied (beta times the activation's unit
+ * sums). Returns row 0's and leaves row 1's at PAIR_SECOND. Each activation vector loaded serves both
+ * rows. The steps of 32 values stay a loop: unrolled into one block, V8 hoists every load to its top
+ * and spills.
+ */
 // @ts-ignore: decorator
-@inline function groupSumScalar<T>(w: usize, a: usize, k: i32): i32 {
-  let s: i32 = 0;
-  for (let j = 0; j < 32; j++) {
-    const at = slot(k, j);
-    let c: i32;
-    if (!isQ4<T>()) c = <i32>load<i8>(w + <usize>at);
-    else {
-      const run = at >> 4;
-      const byte = <i32>load<u8>(w + <usize>((run & 3) * 16 + (at & 15)));
-      c = (run < 4 ? byte & 0xf : byte >> 4) - 8;
+@inline function groupPair(kind: i32, U: i32, t: v128, alpha: i32, beta: i32, c0: usize, c1: usize, ac: usize, asum: usize, g: i32): v128 {
+  let p = i32x4.splat(0), q = i32x4.splat(0);
+  let p16 = i32x4.splat(0), q16 = i32x4.splat(0), p256 = i32x4.splat(0), q256 = i32x4.splat(0);
+  const first = g * (U >> 3); // steps of 32 values
+  for (let st = first; st < first + (U >> 3); st++) {
+    const a = ac + (<usize>st << 6);
+    if (kind == 0) {
+      const w0 = c0 + (<usize>st << 5), w1 = c1 + (<usize>st << 5);
+      let v = v128.load(w0), x = v128.load(w1);
+      let av = v128.load(a);
+      p = mac(p, i16x8.extend_low_i8x16_s(v), av); q = mac(q, i16x8.extend_low_i8x16_s(x), av);
+      av = v128.load(a, 16);
+      p = mac(p, i16x8.extend_high_i8x16_s(v), av); q = mac(q, i16x8.extend_high_i8x16_s(x), av);
+      v = v128.load(w0, 16);
+      x = v128.load(w1, 16);
+      av = v128.load(a, 32);
+      p = mac(p, i16x8.extend_low_i8x16_s(v), av); q = mac(q, i16x8.extend_low_i8x16_s(x), av);
+      av = v128.load(a, 48);
+      p = mac(p, i16x8.extend_high_i8x16_s(v), av); q = mac(q, i16x8.extend_high_i8x16_s(x), av);
+    } else if (kind == 1) {
+      const v = v128.load(c0 + (<usize>st << 4)), x = v128.load(c1 + (<usize>st << 4));
+      const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));
+      let av = v128.load(a);
+      p = mac(p, i16x8.extend_low_i8x16_s(vl), av); q = mac(q, i16x8.extend_low_i8x16_s(xl), av);
+      av = v128.load(a, 16);
+      p = mac(p, i16x8.extend_high_i8x16_s(vl), av); q = mac(q, i16x8.extend_high_i8x16_s(xl), av);
+      const vh = i8x16.swizzle(t, i8x16.shr_u(v, 4)), xh = i8x16.swizzle(t, i8x16.shr_u(x, 4));
+      av = v128.load(a, 32);
+      p = mac(p, i16x8.extend_low_i8x16_s(vh), av); q = mac(q, i16x8.extend_low_i8x16_s(xh), av);
+      av = v128.load(a, 48);
+      p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
+    } else {
+      // Masks pick nibble k of each int16 lane already scaled by 16^k; the products of nibbles 1 and
+      // 2 gather in sums of their own, divided back exactly at the end (multiples of 16 and 256).
+      const v = v128.load(c0 + (<usize>st << 4)), x = v128.load(c1 + (<usize>st << 4));
+      let av = v128.load(a);
+      p = mac(p, v128.and(v, i16x8.splat(0x000f)), av); q = mac(q, v128.and(x, i16x8.splat(0x000f)), av);
+      av = v128.load(a, 16);
+      p16 = mac(p16, v128.and(v, i16x8.splat(0x00f0)), av); q16 = mac(q16, v128.and(x, i16x8.splat(0x00f0)), av);
+      av = v128.load(a, 32);
+      p256 = mac(p256, v128.and(v, i16x8.splat(0x0f00)), av); q256 = mac(q256, v128.and(x, i16x8.splat(0x0f00)), av);
+      av = v128.load(a, 48);
+      p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
     }
-    s += c * <i32>load<i8>(a + <usize>at);
   }
-  return s;
+  if (kind == 2) {
+    p = i32x4.add(p, i32x4.add(i32x4.shr_s(p16, 4), i32x4.shr_s(p256, 8)));
+    q = i32x4.add(q, i32x4.add(i32x4.shr_s(q16, 4), i32x4.shr_s(q256, 8)));
+    if (alpha != 1) {
+      p = i32x4.mul(p, i32x4.splat(alpha));
+      q = i32x4.mul(q, i32x4.splat(alpha));
+    }
+    if (beta != 0) {
+      const sb = i32x4.mul(v128.load(asum + (<usize>g << 4)), i32x4.splat(beta));
+      p = i32x4.add(p, sb);
+      q = i32x4.add(q, sb);
+    }
+  }
+  v128.store(PAIR_SECOND, q);
+  return p;
 }
 
-// A plain (tail) block's sum: Q8_0 codes, or Q4_0 nibbles as stored (value j and j + 16 in byte j).
 // @ts-ignore: decorator
-@inline function plainSum<T>(w: usize, a: usize): i32 {
-  let s: i32 = 0;
-  if (!isQ4<T>()) {
-    for (let j = 0; j < 32; j++) s += <i32>load<i8>(w + <usize>j) * <i32>load<i8>(a + <usize>j);
-  } else {
-    for (let j = 0; j < 16; j++) {
-      const q = <i32>load<u8>(w + <usize>j);
-      s += ((q & 0xf) - 8) * <i32>load<i8>(a + <usize>j) + ((q >> 4) - 8) * <i32>load<i8>(a + 16 + <usize>j);
-    }
-  }
-  return s;
+@inline function mac(acc: v128, w: v128, a: v128): v128 {
+  return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
+}
+
+// The int8 scales of group g's four units, as int32 lanes.
+// @ts-ignore: decorator
+@inline function unitScales(ws: usize, g: i32): v128 {
+  return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(ws + (<usize>g << 2))));
+}
+
+// A super-block's 16 unit mins (from group g on) times the activation's unit sums, over four lanes.
+// @ts-ignore: decorator
+@inline function superMins(wn: usize, asum: usize, g: i32): v128 {
+  const m = v128.load(wn + (<usize>g << 2));
+  const lo = i16x8.extend_low_i8x16_s(m), hi = i16x8.extend_high_i8x16_s(m);
+  const p = asum + (<usize>g << 4);
+  let acc = i32x4.mul(i32x4.extend_low_i16x8_s(lo), v128.load(p));
+  acc = i32x4.add(acc, i32x4.mul(i32x4.extend_high_i16x8_s(lo), v128.load(p, 16)));
+  acc = i32x4.add(acc, i32x4.mul(i32x4.extend_low_i16x8_s(hi), v128.load(p, 32)));
+  return i32x4.add(acc, i32x4.mul(i32x4.extend_high_i16x8_s(hi), v128.load(p, 48)));
+}
+
+// @ts-ignore: decorator
+@inline function sumLanes(v: v128): i32 {
+  return (i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1)) + (i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3));
 }

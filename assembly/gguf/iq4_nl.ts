@@ -2,6 +2,7 @@
 // codebook (value j low nibble, j + 16 high nibble); x = d * codebook[index].
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { CODES, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { setD, setNibbleCodes } from "./unpacked";
 
 export const IQ4_NL_BYTES = 18;
 
@@ -140,4 +141,10 @@ export function quantizeIQ4_NL(x: usize, out: usize, blocks: i32, qw: usize): vo
     const dst = out + <usize>b * IQ4_NL_BYTES;
     quantizeIq4(32, x + (<usize>b << 7), dst, dst + 2, 0, qw ? qw + (<usize>b << 7) : 0, qw ? 7 : -1);
   }
+}
+
+/** Codebook indices and d, for the dot-product packer. */
+export function unpackIQ4_NL(block: usize): void {
+  setNibbleCodes(block + 2, 0);
+  setD(0, loadF16(block), 0);
 }

@@ -3,6 +3,7 @@
 // (low nibble i of the 4 bytes | high bit pair i) and x = d * (scale - 32) * codebook[index].
 import { loadF16 } from "./common";
 import { dequantizeIq4Run, quantizeIq4 } from "./iq4_nl";
+import { setD, setNibbleCodes, setScale } from "./unpacked";
 
 export const IQ4_XS_BYTES = 136;
 
@@ -25,4 +26,17 @@ export function quantizeIQ4_XS(x: usize, out: usize, blocks: i32, qw: usize): vo
     const dst = out + <usize>b * IQ4_XS_BYTES;
     quantizeIq4(256, x + (<usize>b << 10), dst, dst + 8, dst + 2, qw ? qw + (<usize>b << 10) : 0, 7);
   }
+}
+
+/** Codebook indices, the scale (6 bits - 32) of every 16 values and d, for the dot-product packer. */
+export function unpackIQ4_XS(block: usize): void {
+  const high = <i32>load<u16>(block + 2);
+  for (let i = 0; i < 8; i++) {
+    setNibbleCodes(block + 8 + <usize>(16 * i), 32 * i);
+    const low = (<i32>load<u8>(block + 4 + <usize>(i >> 1)) >> ((i & 1) * 4)) & 0xf;
+    const s = (low | (((high >> (2 * i)) & 3) << 4)) - 32;
+    setScale(2 * i, s, 0);
+    setScale(2 * i + 1, s, 0);
+  }
+  setD(0, loadF16(block), 0);
 }

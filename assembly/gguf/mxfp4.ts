@@ -2,6 +2,7 @@
 // low nibble, j + 16 high nibble); x = fp4(code) * 2^(e - 127), with the E2M1 values doubled
 // (ggml's table) and the scale halved to match: 2^(e - 128), exact as a float32 bit pattern.
 import { absMax, castInt } from "./common";
+import { setD, setNibbleCodes } from "./unpacked";
 
 export const MXFP4_BYTES = 17;
 
@@ -55,4 +56,10 @@ export function quantizeMXFP4(x: usize, out: usize, blocks: i32): void {
       store<u8>(dst + 1 + <usize>j, <u8>(lo | (hi << 4)));
     }
   }
+}
+
+/** Codebook indices (doubled E2M1) and the halved scale, for the dot-product packer. */
+export function unpackMXFP4(block: usize): void {
+  setNibbleCodes(block + 1, 0);
+  setD(0, halfScale(<i32>load<u8>(block)), 0);
 }

@@ -3,6 +3,7 @@
 // E2M1 values (as MXFP4) and the scale halved to match.
 import { absMax } from "./common";
 import { FP4_DOUBLED, nearestFp4 } from "./mxfp4";
+import { setCode, setD } from "./unpacked";
 
 export const NVFP4_BYTES = 36;
 
@@ -62,5 +63,17 @@ export function dequantizeNVFP4(src: usize, y: usize, blocks: i32): void {
         store<f32>(out + (<usize>(j + 8) << 2), <f32>unchecked(FP4_DOUBLED[c >> 4]) * d);
       }
     }
+  }
+}
+
+/** Codebook indices (doubled E2M1) and the four halved run scales, for the dot-product packer. */
+export function unpackNVFP4(block: usize): void {
+  for (let s = 0; s < 4; s++) {
+    for (let j = 0; j < 8; j++) {
+      const c = <i32>load<u8>(block + 4 + <usize>(8 * s + j));
+      setCode(16 * s + j, c & 0xf);
+      setCode(16 * s + j + 8, c >> 4);
+    }
+    setD(s, halfUe4m3(<i32>load<u8>(block + <usize>s)), 0);
   }
 }

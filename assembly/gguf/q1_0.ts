@@ -1,6 +1,7 @@
 // Q1_0: blocks of 128 values: fp16 d, then 16 bytes of sign bits (bit j % 8 of byte j / 8 for value
 // j); x = bit ? d : -d. ggml's quantizer (with or without importance weights): d = mean |x|, bit = x >= 0.
 import { loadF16, storeF16 } from "./common";
+import { setCode, setD } from "./unpacked";
 
 export const Q1_0_BYTES = 18;
 
@@ -28,4 +29,11 @@ export function dequantizeQ1_0(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>j << 2), bit ? d : nd);
     }
   }
+}
+
+/** Sign bits as indices (the table is -1, +1) and d once per 32 values, for the dot-product packer. */
+export function unpackQ1_0(block: usize): void {
+  for (let j = 0; j < 128; j++) setCode(j, (<i32>load<u8>(block + 2 + <usize>(j >> 3)) >> (j & 7)) & 1);
+  const d = loadF16(block);
+  for (let k = 0; k < 4; k++) setD(k, d, 0);
 }

@@ -1,6 +1,7 @@
 // Q2_0: blocks of 64 values: fp16 d, then 16 bytes of 2-bit codes (bits 2 (j % 4) of byte j / 4 for
 // value j); x = (q - 1) * d. ggml's reference quantizer: d = max |x|, q = clamp(round(x / d), -1, 2) + 1.
 import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+import { setCode, setD } from "./unpacked";
 
 export const Q2_0_BYTES = 18;
 
@@ -31,4 +32,12 @@ export function dequantizeQ2_0(src: usize, y: usize, blocks: i32): void {
       store<f32>(out + (<usize>j << 2), <f32>(q - 1) * d);
     }
   }
+}
+
+/** 2-bit indices (the table is q - 1) and d once per 32 values, for the dot-product packer. */
+export function unpackQ2_0(block: usize): void {
+  for (let j = 0; j < 64; j++) setCode(j, (<i32>load<u8>(block + 2 + <usize>(j >> 2)) >> ((j & 3) * 2)) & 3);
+  const d = loadF16(block);
+  setD(0, d, 0);
+  setD(1, d, 0);
 }

@@ -3,6 +3,7 @@
 // bytes: bit pair s of byte l holds value 32 s + l.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
+import { setCode, setD, setScale } from "./unpacked";
 
 export const Q2_K_BYTES = 84;
 
@@ -110,4 +111,18 @@ export function packCrumbs(L: usize, q: usize): void {
       store<u8>(q + <usize>(j / 4 + l), load<u8>(at) | (load<u8>(at, 32) << 2) | (load<u8>(at, 64) << 4) | (load<u8>(at, 96) << 6));
     }
   }
+}
+
+/** 2-bit codes, the 4-bit scale and min of every 16 values, d and dmin, for the dot-product packer. */
+export function unpackQ2_K(block: usize): void {
+  for (let n = 0; n < 2; n++) {
+    for (let s = 0; s < 4; s++) {
+      for (let l = 0; l < 32; l++) setCode(128 * n + 32 * s + l, (<i32>load<u8>(block + 16 + <usize>(32 * n + l)) >> (2 * s)) & 3);
+    }
+  }
+  for (let j = 0; j < 16; j++) {
+    const sc = <i32>load<u8>(block + <usize>j);
+    setScale(j, sc & 0xf, sc >> 4);
+  }
+  setD(0, loadF16(block + 80), loadF16(block + 82));
 }

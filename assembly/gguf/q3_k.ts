@@ -5,6 +5,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { CODES, fitSymmetric, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { packCrumbs } from "./q2_k";
+import { setCode, setD, setScale } from "./unpacked";
 
 export const Q3_K_BYTES = 110;
 
@@ -119,4 +120,18 @@ function finishQ3_K(src: usize, dst: usize): void {
     }
   }
   packCrumbs(CODES, dst + 32);
+}
+
+/** Indices (q & 3) + 4 * (high bit) for the table i - 4, the 16 scales and d, for the dot-product packer. */
+export function unpackQ3_K(block: usize): void {
+  for (let n = 0; n < 2; n++) {
+    for (let s = 0; s < 4; s++) {
+      for (let l = 0; l < 32; l++) {
+        const h = (<i32>load<u8>(block + <usize>l) >> (4 * n + s)) & 1;
+        setCode(128 * n + 32 * s + l, ((<i32>load<u8>(block + 32 + <usize>(32 * n + l)) >> (2 * s)) & 3) | (h << 2));
+      }
+    }
+  }
+  for (let j = 0; j < 16; j++) setScale(j, scale(block + 96, j), 0);
+  setD(0, loadF16(block + 108), 0);
 }

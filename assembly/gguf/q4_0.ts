@@ -3,6 +3,7 @@
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
 import { castInt, loadF16, signedMax, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
+import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -55,4 +56,10 @@ export function quantizeQ4_0Weighted(x: usize, out: usize, n: i32, qw: usize): v
     storeF16(dst, fitSymmetric(32, 8, src, CODES, WEIGHTS));
     for (let j = 0; j < 16; j++) store<u8>(dst + 2 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
   }
+}
+
+/** Codebook indices (the table is q - 8) and d, for the dot-product packer. */
+export function unpackQ4_0(block: usize): void {
+  setNibbleCodes(block + 2, 0);
+  setD(0, loadF16(block), 0);
 }

@@ -3,6 +3,7 @@
 // q = min(15, trunc((x - min) / d + 0.5)).
 import { castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
+import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_1_BLOCK = 32;
 export const Q4_1_BYTES = 20;
@@ -47,4 +48,10 @@ export function quantizeQ4_1Weighted(x: usize, out: usize, n: i32, qw: usize): v
     storeF16(dst + 2, -fitMin);
     for (let j = 0; j < 16; j++) store<u8>(dst + 4 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
   }
+}
+
+/** Codes q, d and the offset m, for the dot-product packer. */
+export function unpackQ4_1(block: usize): void {
+  setNibbleCodes(block + 4, 0);
+  setD(0, loadF16(block), loadF16(block + 2));
 }

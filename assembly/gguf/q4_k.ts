@@ -4,6 +4,7 @@
 import { affine16, loadF16 } from "./common";
 import { CODES } from "./fit";
 import { fitScaleMinK, kMin, kScale } from "./kscale";
+import { setCode, setD, setScale } from "./unpacked";
 
 export const Q4_K_BYTES = 144;
 
@@ -48,4 +49,20 @@ export function quantizeQ4_K(x: usize, out: usize, blocks: i32, qw: usize): void
       }
     }
   }
+}
+
+/** 4-bit codes, the scale and min of every 16 values (each 32 share one pair), d and dmin, for the dot-product packer. */
+export function unpackQ4_K(block: usize): void {
+  for (let i = 0; i < 4; i++) {
+    // Nibbles of 32 bytes: the low ones are values 64 i + l, the high ones 64 i + 32 + l.
+    for (let h = 0; h < 2; h++) setNibbleCodesWide(block + 16 + <usize>(32 * i), 64 * i, h);
+  }
+  for (let j = 0; j < 16; j++) setScale(j, kScale(block + 4, j >> 1), kMin(block + 4, j >> 1));
+  setD(0, loadF16(block), loadF16(block + 2));
+}
+
+// 32 bytes of nibbles: half 0 gives values at..at+31 from the low nibbles, half 1 at+32.. from the high.
+// @ts-ignore: decorator
+@inline function setNibbleCodesWide(q: usize, at: i32, half: i32): void {
+  for (let l = 0; l < 32; l++) setCode(at + 32 * half + l, (<i32>load<u8>(q + <usize>l) >> (4 * half)) & 0xf);
 }

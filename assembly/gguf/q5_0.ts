@@ -3,6 +3,7 @@
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
 import { castInt, loadF16, signedMax, storeF16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
+import { setCode, setD } from "./unpacked";
 
 export const Q5_0_BLOCK = 32;
 export const Q5_0_BYTES = 22;
@@ -63,4 +64,15 @@ export function packFive(L: usize, dst: usize): void {
     qh |= ((q1 & 0x10) >> 4) << (j + 16);
   }
   store<u32>(dst, qh);
+}
+
+/** Codes q - 16 and d, for the dot-product packer. */
+export function unpackQ5_0(block: usize): void {
+  const qh = load<u32>(block + 2);
+  for (let j = 0; j < 16; j++) {
+    const q = <i32>load<u8>(block + 6 + <usize>j);
+    setCode(j, ((q & 0xf) | <i32>(((qh >> j) & 1) << 4)) - 16);
+    setCode(j + 16, ((q >> 4) | <i32>(((qh >> (j + 16)) & 1) << 4)) - 16);
+  }
+  setD(0, loadF16(block), 0);
 }

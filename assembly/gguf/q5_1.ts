@@ -4,6 +4,7 @@
 import { castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 import { packFive } from "./q5_0";
+import { setCode, setD } from "./unpacked";
 
 export const Q5_1_BLOCK = 32;
 export const Q5_1_BYTES = 24;
@@ -55,4 +56,15 @@ export function quantizeQ5_1Weighted(x: usize, out: usize, n: i32, qw: usize): v
     storeF16(dst + 2, -fitMin);
     packFive(CODES, dst + 4);
   }
+}
+
+/** Codes q, d and the offset m, for the dot-product packer. */
+export function unpackQ5_1(block: usize): void {
+  const qh = load<u32>(block + 4);
+  for (let j = 0; j < 16; j++) {
+    const q = <i32>load<u8>(block + 8 + <usize>j);
+    setCode(j, (q & 0xf) | <i32>(((qh >> j) & 1) << 4));
+    setCode(j + 16, (q >> 4) | <i32>(((qh >> (j + 16)) & 1) << 4));
+  }
+  setD(0, loadF16(block), loadF16(block + 2));
 }

@@ -4,6 +4,7 @@
 import { affine16, loadF16 } from "./common";
 import { CODES } from "./fit";
 import { fitScaleMinK, kMin, kScale } from "./kscale";
+import { setCode, setD, setScale } from "./unpacked";
 
 export const Q5_K_BYTES = 176;
 
@@ -72,4 +73,17 @@ export function quantizeQ5_K(x: usize, out: usize, blocks: i32, qw: usize): void
       }
     }
   }
+}
+
+/** 5-bit codes, the scale and min of every 16 values, d and dmin, for the dot-product packer. */
+export function unpackQ5_K(block: usize): void {
+  for (let i = 0; i < 4; i++) {
+    for (let l = 0; l < 32; l++) {
+      const q = <i32>load<u8>(block + 48 + <usize>(32 * i + l)), h = <i32>load<u8>(block + 16 + <usize>l);
+      setCode(64 * i + l, (q & 0xf) | (((h >> (2 * i)) & 1) << 4));
+      setCode(64 * i + 32 + l, (q >> 4) | (((h >> (2 * i + 1)) & 1) << 4));
+    }
+  }
+  for (let j = 0; j < 16; j++) setScale(j, kScale(block + 4, j >> 1), kMin(block + 4, j >> 1));
+  setD(0, loadF16(block), loadF16(block + 2));
 }

@@ -1,6 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
@@ -34,4 +35,10 @@ export function dequantizeQ8_0(src: usize, y: usize, blocks: i32): void {
     }
     for (let j = 0; j < Q8_0_BLOCK; j++) store<f32>(out + (<usize>j << 2), <f32>load<i8>(block + 2 + <usize>j) * d);
   }
+}
+
+/** Codes and d, for the dot-product packer. */
+export function unpackQ8_0(block: usize): void {
+  for (let j = 0; j < 32; j++) setCode(j, <i32>load<i8>(block + 2 + <usize>j));
+  setD(0, loadF16(block), 0);
 }

@@ -2,6 +2,7 @@
 // each, then fp16 d; x = (t - 1) * d. Trit n of a byte q is the top base-3 digit of the byte
 // q * 3^n (mod 256), read as (q * 3^n mod 256) * 3 >> 8.
 import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+import { setCode, setD } from "./unpacked";
 
 export const TQ1_0_BYTES = 54;
 
@@ -72,4 +73,13 @@ export function quantizeTQ1_0(x: usize, out: usize, blocks: i32): void {
       store<u8>(dst + 48 + <usize>j, packTrits(q * 3));
     }
   }
+}
+
+/** Trits as indices (the table is t - 1) and d, for the dot-product packer; values in dequantize's order. */
+export function unpackTQ1_0(block: usize): void {
+  let i = 0;
+  for (let n = 0, p = 1; n < 5; n++, p *= 3) for (let m = 0; m < 32; m++) setCode(i++, trit(<i32>load<u8>(block + <usize>m), p));
+  for (let n = 0, p = 1; n < 5; n++, p *= 3) for (let m = 0; m < 16; m++) setCode(i++, trit(<i32>load<u8>(block + 32 + <usize>m), p));
+  for (let n = 0, p = 1; n < 4; n++, p *= 3) for (let m = 0; m < 4; m++) setCode(i++, trit(<i32>load<u8>(block + 48 + <usize>m), p));
+  setD(0, loadF16(block + 52), 0);
 }

@@ -1,6 +1,7 @@
 // TQ2_0: super-blocks of 256 ternary values: 64 bytes of 2-bit codes then fp16 d; x = (q - 1) * d.
 // Each 32 bytes hold 128 values: bit pair l of byte m is value 32 l + m.
 import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+import { setCode, setD } from "./unpacked";
 
 export const TQ2_0_BYTES = 66;
 
@@ -35,4 +36,14 @@ export function quantizeTQ2_0(x: usize, out: usize, blocks: i32): void {
       }
     }
   }
+}
+
+/** 2-bit indices (the table is q - 1) and d, for the dot-product packer. */
+export function unpackTQ2_0(block: usize): void {
+  for (let j = 0; j < 2; j++) {
+    for (let l = 0; l < 4; l++) {
+      for (let m = 0; m < 32; m++) setCode(128 * j + 32 * l + m, (<i32>load<u8>(block + <usize>(32 * j + m)) >> (2 * l)) & 3);
+    }
+  }
+  setD(0, loadF16(block + 64), 0);
 }
