@@ -12,6 +12,12 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return reinterpret<f32>(f32BitsFromF16(<u32>load<u16>(p)));
 }
 
+/** The value of half-precision bits. */
+// @ts-ignore: decorator
+@inline export function reinterpretF16(bits: i32): f32 {
+  return reinterpret<f32>(f32BitsFromF16(<u32>bits & 0xffff));
+}
+
 /** C's roundf: to nearest, ties away from zero. v - trunc(v) is exact, so the tie test is too. */
 // @ts-ignore: decorator
 @inline export function roundAway(v: f32): f32 {

@@ -46,6 +46,13 @@ import { unpackQ8_0 } from "./q8_0";
 import { unpackTQ1_0 } from "./tq1_0";
 import { unpackTQ2_0 } from "./tq2_0";
 import { U_CODES, U_D, U_M, U_MINS, U_SCALES } from "./unpacked";
+import { unpackIQ2_XXS } from "./iq2_xxs";
+import { unpackIQ2_XS } from "./iq2_xs";
+import { unpackIQ2_S } from "./iq2_s";
+import { unpackIQ3_XXS } from "./iq3_xxs";
+import { unpackIQ3_S } from "./iq3_s";
+import { unpackIQ1_S } from "./iq1_s";
+import { unpackIQ1_M } from "./iq1_m";
 
 const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16;
 const ACT_Q8_0 = 0, ACT_Q8_1 = 1, ACT_Q8_K = 2;
@@ -82,6 +89,8 @@ function layoutOf(type: i32): i32 {
     case 40: return NIBBLES | TABLE | (16 << 8); // NVFP4
     case 41: return NIBBLES | (32 << 8); // Q1_0
     case 42: return NIBBLES | (32 << 8); // Q2_0
+    // The grid i-quants: signed grid values as int8 codes, their scales per 16 values.
+    case 16: case 17: case 18: case 19: case 21: case 22: case 29: return SCALES | (256 << 8) | (ACT_Q8_K << 20);
   }
   return 0;
 }
@@ -110,6 +119,13 @@ function unpack(type: i32, block: usize): void {
     case 40: unpackNVFP4(block); break;
     case 41: unpackQ1_0(block); break;
     case 42: unpackQ2_0(block); break;
+    case 16: unpackIQ2_XXS(block); break;
+    case 17: unpackIQ2_XS(block); break;
+    case 18: unpackIQ3_XXS(block); break;
+    case 19: unpackIQ1_S(block); break;
+    case 21: unpackIQ3_S(block); break;
+    case 22: unpackIQ2_S(block); break;
+    case 29: unpackIQ1_M(block); break;
   }
 }
 
@@ -442,18 +458,16 @@ const PAIR_SECOND = memory.data(16, 16);
   for (let st = first; st < first + (U >> 3); st++) {
     const a = ac + (<usize>st << 6);
     if (kind == 0) {
+      // Sign-extending loads: one instruction each, where widening a register's high half takes two.
       const w0 = c0 + (<usize>st << 5), w1 = c1 + (<usize>st << 5);
-      let v = v128.load(w0), x = v128.load(w1);
       let av = v128.load(a);
-      p = mac(p, i16x8.extend_low_i8x16_s(v), av); q = mac(q, i16x8.extend_low_i8x16_s(x), av);
+      p = mac(p, v128.load8x8_s(w0), av); q = mac(q, v128.load8x8_s(w1), av);
       av = v128.load(a, 16);
-      p = mac(p, i16x8.extend_high_i8x16_s(v), av); q = mac(q, i16x8.extend_high_i8x16_s(x), av);
-      v = v128.load(w0, 16);
-      x = v128.load(w1, 16);
+      p = mac(p, v128.load8x8_s(w0, 8), av); q = mac(q, v128.load8x8_s(w1, 8), av);
       av = v128.load(a, 32);
-      p = mac(p, i16x8.extend_low_i8x16_s(v), av); q = mac(q, i16x8.extend_low_i8x16_s(x), av);
+      p = mac(p, v128.load8x8_s(w0, 16), av); q = mac(q, v128.load8x8_s(w1, 16), av);
       av = v128.load(a, 48);
-      p = mac(p, i16x8.extend_high_i8x16_s(v), av); q = mac(q, i16x8.extend_high_i8x16_s(x), av);
+      p = mac(p, v128.load8x8_s(w0, 24), av); q = mac(q, v128.load8x8_s(w1, 24), av);
     } else if (kind == 1) {
       const v = v128.load(c0 + (<usize>st << 4)), x = v128.load(c1 + (<usize>st << 4));
       const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));

@@ -21,12 +21,20 @@ import { dequantizeMXFP4, MXFP4_BYTES, quantizeMXFP4 } from "./mxfp4";
 import { dequantizeNVFP4, NVFP4_BYTES, quantizeNVFP4 } from "./nvfp4";
 import { dequantizeQ1_0, Q1_0_BYTES, quantizeQ1_0 } from "./q1_0";
 import { dequantizeQ2_0, Q2_0_BYTES, quantizeQ2_0 } from "./q2_0";
+import { dequantizeIQ2_XXS, IQ2_XXS_BYTES } from "./iq2_xxs";
+import { dequantizeIQ2_XS, IQ2_XS_BYTES } from "./iq2_xs";
+import { dequantizeIQ2_S, IQ2_S_BYTES } from "./iq2_s";
+import { dequantizeIQ3_XXS, IQ3_XXS_BYTES } from "./iq3_xxs";
+import { dequantizeIQ3_S, IQ3_S_BYTES } from "./iq3_s";
+import { dequantizeIQ1_S, IQ1_S_BYTES } from "./iq1_s";
+import { dequantizeIQ1_M, IQ1_M_BYTES } from "./iq1_m";
 export { firstNonFinite } from "./common";
 
 const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
 const Q2_K: i32 = 10, Q3_K: i32 = 11, Q4_K: i32 = 12, Q5_K: i32 = 13, Q6_K: i32 = 14, Q8_K: i32 = 15;
 const IQ4_NL: i32 = 20, IQ4_XS: i32 = 23, TQ1_0: i32 = 34, TQ2_0: i32 = 35, MXFP4: i32 = 39;
 const NVFP4: i32 = 40, Q1_0: i32 = 41, Q2_0: i32 = 42;
+const IQ2_XXS: i32 = 16, IQ2_XS: i32 = 17, IQ3_XXS: i32 = 18, IQ1_S: i32 = 19, IQ3_S: i32 = 21, IQ2_S: i32 = 22, IQ1_M: i32 = 29;
 
 /** ggml's reference quantizer (quantize_row_*_ref) over `blocks` consecutive blocks. */
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
@@ -100,6 +108,13 @@ export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bo
   else if (type == NVFP4) dequantizeNVFP4(src, y, blocks);
   else if (type == Q1_0) dequantizeQ1_0(src, y, blocks);
   else if (type == Q2_0) dequantizeQ2_0(src, y, blocks);
+  else if (type == IQ2_XXS) dequantizeIQ2_XXS(src, y, blocks);
+  else if (type == IQ2_XS) dequantizeIQ2_XS(src, y, blocks);
+  else if (type == IQ2_S) dequantizeIQ2_S(src, y, blocks);
+  else if (type == IQ3_XXS) dequantizeIQ3_XXS(src, y, blocks);
+  else if (type == IQ3_S) dequantizeIQ3_S(src, y, blocks);
+  else if (type == IQ1_S) dequantizeIQ1_S(src, y, blocks);
+  else if (type == IQ1_M) dequantizeIQ1_M(src, y, blocks);
   else return false;
   return true;
 }
@@ -134,5 +149,12 @@ export function ggufBlockBytes(type: i32): i32 {
   if (type == NVFP4) return NVFP4_BYTES;
   if (type == Q1_0) return Q1_0_BYTES;
   if (type == Q2_0) return Q2_0_BYTES;
+  if (type == IQ2_XXS) return IQ2_XXS_BYTES;
+  if (type == IQ2_XS) return IQ2_XS_BYTES;
+  if (type == IQ2_S) return IQ2_S_BYTES;
+  if (type == IQ3_XXS) return IQ3_XXS_BYTES;
+  if (type == IQ3_S) return IQ3_S_BYTES;
+  if (type == IQ1_S) return IQ1_S_BYTES;
+  if (type == IQ1_M) return IQ1_M_BYTES;
   return 0;
 }

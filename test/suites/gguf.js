@@ -8,7 +8,10 @@ import { needShared, runnableVariants } from "../lib/env.js";
 const DOT_FORMATS = [
   "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
   "iq4_nl", "iq4_xs", "tq1_0", "tq2_0", "mxfp4", "nvfp4", "q1_0", "q2_0",
+  "iq2_xxs", "iq2_xs", "iq2_s", "iq3_xxs", "iq3_s", "iq1_s", "iq1_m",
 ];
+/** Formats whose dequantizer is implemented ahead of their quantizer (ggml's grid i-quants). */
+const DEQUANTIZE_ONLY = ["iq2_xxs", "iq2_xs", "iq2_s", "iq3_xxs", "iq3_s", "iq1_s", "iq1_m"];
 export const GGUF_FORMATS = [
   "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1", "q8_K", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
   "iq4_nl", "iq4_xs", "tq1_0", "tq2_0", "mxfp4", "nvfp4", "q1_0", "q2_0",
@@ -20,7 +23,7 @@ export default function gguf(test, env) {
     if (!vectors) {
       const manifest = JSON.parse(await needShared(env, "vectors/manifest.json", "text"));
       const files = {};
-      for (const name of ["inputs.bin", ...GGUF_FORMATS.map((f) => `${f}.bin`)]) files[name] = await needShared(env, `vectors/${name}`);
+      for (const name of ["inputs.bin", ...[...GGUF_FORMATS, ...DEQUANTIZE_ONLY].map((f) => `${f}.bin`)]) files[name] = await needShared(env, `vectors/${name}`);
       const blob = (ref, Type) => {
         const b = files[ref.file];
         return new Type(b.buffer.slice(b.byteOffset + ref.offset, b.byteOffset + ref.offset + ref.bytes));
@@ -58,6 +61,68 @@ export default function gguf(test, env) {
       }
     });
   }
+
+  test("grid i-quants: dequantize matches ggml's vectors in every build", async () => {
+    const { manifest, blob } = await load();
+    const { features } = await env.load();
+    for (const format of DEQUANTIZE_ONLY) {
+      const cases = manifest.cases.filter((c) => c.type === format && c.status === "ok" && c.dequantized);
+      ok(cases.length > 10, `${format}: ${cases.length} reference cases`);
+      for (const variant of runnableVariants(features)) {
+        const q = await env.load({ variant });
+        for (const c of cases) sameBits(q.dequantize(format, blob(c.quantized, Uint8Array), c.n * c.nrows), blob(c.dequantized, Float32Array), `${c.id}, ${variant} build`);
+      }
+    }
+  });
+
+  test("grid i-quants: every grid entry dequantizes to ggml's table (iq-tables.json)", async () => {
+    const tables = Object.fromEntries(JSON.parse(await needShared(env, "vectors/iq-tables.json", "text")).tables.map((t) => [t.name, t]));
+    const q = await env.load();
+    // Each block is d = 1 (fp16 0x3c00), scale codes 0, sign bits 0, and grid indices counting up,
+    // so value j of entry i is the block factor times lane j of entry i.
+    const lanes = (name, i, j, width) => {
+      const v = tables[name].values[i];
+      return Number((BigInt(typeof v === "string" ? `0x${v.replace(/^0x/, "")}` : v) >> BigInt(width * j)) & ((1n << BigInt(width)) - 1n));
+    };
+    const cases = [
+      { type: "IQ2_XXS", grid: "iq2xxs_grid", entries: 256, bytes: 66, factor: 0.125, per: 32, put: (b, k, i) => (b[2 + 8 * (k >> 2) + (k & 3)] = i) },
+      { type: "IQ2_XS", grid: "iq2xs_grid", entries: 512, bytes: 74, factor: 0.125, per: 32, put: (b, k, i) => ((b[2 + 2 * k] = i & 255), (b[3 + 2 * k] = i >> 8)) },
+      { type: "IQ2_S", grid: "iq2s_grid", entries: 1024, bytes: 82, factor: 0.125, per: 32, put: (b, k, i) => ((b[2 + k] = i & 255), (b[66 + (k >> 2)] |= (i >> 8) << (2 * (k & 3)))) },
+      { type: "IQ3_XXS", grid: "iq3xxs_grid", entries: 256, bytes: 98, factor: 0.25, per: 64, width: 8, lanes4: true, put: (b, k, i) => (b[2 + k] = i) },
+      { type: "IQ3_S", grid: "iq3s_grid", entries: 512, bytes: 110, factor: 1, per: 64, width: 8, lanes4: true, put: (b, k, i) => ((b[2 + k] = i & 255), (b[66 + (k >> 3)] |= (i >> 8) << (k & 7))) },
+    ];
+    for (const c of cases) {
+      const blocks = c.entries / c.per;
+      const bytes = new Uint8Array(blocks * c.bytes);
+      for (let i = 0; i < c.entries; i++) {
+        const b = bytes.subarray(Math.floor(i / c.per) * c.bytes, (Math.floor(i / c.per) + 1) * c.bytes);
+        b[0] = 0x00;
+        b[1] = 0x3c;
+        c.put(b, i % c.per, i);
+      }
+      const got = q.dequantize(c.type, bytes, blocks * 256);
+      const per = c.lanes4 ? 4 : 8;
+      for (let i = 0; i < c.entries; i++) {
+        for (let j = 0; j < per; j++) equal(got[i * per + j], c.factor * lanes(c.grid, i, j, 8), `${c.type} grid entry ${i} lane ${j}`);
+      }
+    }
+    // IQ1_S: delta +1/8, scale 1; entry i's lanes are int8 -1, 0, 1.
+    const bytes = new Uint8Array(64 * 50);
+    for (let i = 0; i < 2048; i++) {
+      const b = bytes.subarray((i >> 5) * 50, ((i >> 5) + 1) * 50), k = i & 31;
+      b[0] = 0x00;
+      b[1] = 0x3c;
+      b[2 + k] = i & 255;
+      const at = 34 + 2 * (k >> 2);
+      const word = (b[at] | (b[at + 1] << 8)) | ((i >> 8) << (3 * (k & 3)));
+      b[at] = word & 255;
+      b[at + 1] = word >> 8;
+    }
+    const got = q.dequantize("IQ1_S", bytes, 64 * 256);
+    for (let i = 0; i < 2048; i++) {
+      for (let j = 0; j < 8; j++) equal(got[i * 8 + j], ((lanes("iq1s_grid", i, j, 8) << 24) >> 24) + 0.125, `IQ1_S grid entry ${i} lane ${j}`);
+    }
+  });
 
   test("vecDot of every format with a dot product: within 1e-5 of ggml's dot, identical in every build; tensor().matvec agrees", async () => {
     const { manifest, blob } = await load();
@@ -107,7 +172,7 @@ export default function gguf(test, env) {
     await rejects(() => t.matvec(new Float32Array(63)), "LENGTH_MISMATCH", /1 rows of 64 take 64/);
     await rejects(() => q.tensor("Q8_0", new Uint8Array(10), [1, 32]), "LENGTH_MISMATCH", /takes 34 bytes, got 10/);
     await rejects(() => q.tensor("Q8_0", new Uint8Array(34), [1, 33]), "LENGTH_MISMATCH", /cols 33/);
-    await rejects(() => q.tensor("IQ2_XXS", new Uint8Array(66), [1, 256]), "UNSUPPORTED_OPERATION", /IQ2_XXS/);
+    await rejects(() => q.tensor("F16", new Uint8Array(512), [1, 256]), "UNSUPPORTED_OPERATION", /F16/);
     await rejects(() => q.tensor("Q8_K", new Uint8Array(292), [1, 256]), "UNSUPPORTED_OPERATION", /Q8_K/);
     await rejects(() => q.vecDot("Q4_K", new Uint8Array(144), new Uint8Array(34)), "LENGTH_MISMATCH", /256 Q4_K values take an activation of 292 Q8_K bytes, got 34/);
     t.free();
