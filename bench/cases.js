@@ -8,6 +8,28 @@ import { axisScales, bytes, floats } from "./data.js";
 
 const MiB = 2 ** 20;
 
+// GGUF formats with a dot product: values and bytes per block, activation format.
+const GEMV_FORMATS = {
+  Q4_0: [32, 18, "Q8_0"], Q4_1: [32, 20, "Q8_1"], Q5_0: [32, 22, "Q8_0"], Q5_1: [32, 24, "Q8_1"], Q8_0: [32, 34, "Q8_0"],
+  Q2_K: [256, 84, "Q8_K"], Q3_K: [256, 110, "Q8_K"], Q4_K: [256, 144, "Q8_K"], Q5_K: [256, 176, "Q8_K"], Q6_K: [256, 210, "Q8_K"],
+  IQ4_NL: [32, 18, "Q8_0"], IQ4_XS: [256, 136, "Q8_K"], TQ1_0: [256, 54, "Q8_K"], TQ2_0: [256, 66, "Q8_K"],
+  MXFP4: [32, 17, "Q8_0"], NVFP4: [64, 36, "Q8_0"], Q1_0: [128, 18, "Q8_0"], Q2_0: [64, 18, "Q8_0"],
+  IQ2_XXS: [256, 66, "Q8_K"], IQ2_XS: [256, 74, "Q8_K"], IQ2_S: [256, 82, "Q8_K"], IQ3_XXS: [256, 98, "Q8_K"],
+  IQ3_S: [256, 110, "Q8_K"], IQ1_S: [256, 50, "Q8_K"], IQ1_M: [256, 56, "Q8_K"],
+};
+const QUICK_GEMV = ["Q4_0", "Q8_0", "Q4_K", "Q6_K", "IQ4_NL", "TQ2_0"];
+const GRID_FORMATS = ["IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M"];
+
+/** Random blocks with a small finite fp16 scale where each format keeps it. */
+function gridBlocks(type, blocks, blockBytes) {
+  const out = bytes(blocks * blockBytes, 15);
+  for (let b = 0; b < blocks; b++) {
+    const at = b * blockBytes + (type === "IQ1_M" ? blockBytes - 1 : 1);
+    out[at] = (out[at] & 0x83) | 0x20; // exponent bits of the fp16 d: a value near 2^-7
+  }
+  return out;
+}
+
 /** The rooflines: wasm read and copy bandwidth, beyond the caches and within them. */
 export const rooflines = [
   { name: "read 64 MiB", bytes: 64 * MiB, quick: true },
@@ -80,26 +102,28 @@ export const cases = [
   gemm(4096, 4096, 8, "uint8", true),
   gemm(1024, 1024, 1, "uint8", false),
   gemm(4096, 4096, 16, "int8", false),
-  ...["Q4_0", "Q8_0"].map((type) => ({
-    name: `GGUF ${type} x Q8_0 GEMV 4096 x 4096`,
-    group: "GGUF", quick: true, roofline: "read 8 MiB",
-    work: { macs: 4096 * 4096, bytes: 4096 * 128 * (type === "Q8_0" ? 34 : 18) },
+  // GEMV of every GGUF format with a dot product (activation quantized inside, as ggml does).
+  ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes, activation]]) => ({
+    name: `GGUF ${type} x ${activation} GEMV 4096 x 4096`,
+    group: "GGUF", quick: QUICK_GEMV.includes(type), roofline: "read 8 MiB",
+    work: { macs: 4096 * 4096, bytes: 4096 * (4096 / blockSize) * blockBytes },
     make(q) {
       const w = floats(4096 * 4096, 11);
-      const bytes = q.quantize(type, w, { rowLength: 4096 });
+      // The grid i-quants have no quantizer here yet: their rows come from well-formed random blocks.
+      const bytes = GRID_FORMATS.includes(type) ? gridBlocks(type, 4096 * (4096 / blockSize), blockBytes) : q.quantize(type, w, { rowLength: 4096 });
       const tensor = q.tensor(type, bytes, [4096, 4096]);
       const x = floats(4096, 12);
       const out = new Float32Array(4096);
       const y = new Float32Array(4096);
       return {
         qsimd: () => tensor.matvec(x, out),
-        js: () => gemvGgufJs(type, bytes, 4096, 4096, x, y),
+        js: type === "Q4_0" || type === "Q8_0" ? () => gemvGgufJs(type, bytes, 4096, 4096, x, y) : undefined,
         free: () => tensor.free(),
       };
     },
   })),
   // GGUF quantize / dequantize of 1M values (arrays in and out), every type qsimd implements.
-  ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_K"].map((type) => ({
+  ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_K", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4"].map((type) => ({
     name: `GGUF quantize ${type}, 1M values`, group: "GGUF", quick: type === "Q4_0", work: { elements: MiB },
     make(q) {
       const x = floats(MiB, 13);

@@ -395,6 +395,64 @@ function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: 
       f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
       b = 4 * groups;
     }
+  } else {
+    // The scalar build walks the same groups in the same order, four unit sums at a time.
+    if (F == 256) {
+      for (; b < nblk; b++) {
+        let i0: i32 = 0, i1: i32 = 0;
+        for (let k = 0; k < 4; k++) {
+          const g = 4 * b + k;
+          groupScalar(kind, U, table, alpha, beta, c0, ac, asum, g, UNIT_SUMS);
+          groupScalar(kind, U, table, alpha, beta, c1, ac, asum, g, UNIT_SUMS + 16);
+          for (let u = 0; u < 4; u++) {
+            const a = load<i32>(UNIT_SUMS + (<usize>u << 2)), c = load<i32>(UNIT_SUMS + 16 + (<usize>u << 2));
+            i0 += scaled ? a * <i32>load<i8>(s0 + <usize>(4 * g + u)) : a;
+            i1 += scaled ? c * <i32>load<i8>(s1 + <usize>(4 * g + u)) : c;
+          }
+        }
+        const at = <usize>b << 2;
+        const da = load<f32>(ad + at);
+        let v = <f32>i0 * (load<f32>(d0 + at) * da);
+        let u = <f32>i1 * (load<f32>(d1 + at) * da);
+        if (mins) {
+          let mv: i32 = 0, mu: i32 = 0;
+          for (let k = 16 * b; k < 16 * b + 16; k++) {
+            const sum = load<i32>(asum + (<usize>k << 2));
+            mv += <i32>load<i8>(n0 + <usize>k) * sum;
+            mu += <i32>load<i8>(n1 + <usize>k) * sum;
+          }
+          v -= <f32>mv * (load<f32>(m0 + at) * da);
+          u -= <f32>mu * (load<f32>(m1 + at) * da);
+        }
+        const lane = b & 3;
+        if (lane == 0) { e0 += v; f0 += u; }
+        else if (lane == 1) { e1 += v; f1 += u; }
+        else if (lane == 2) { e2 += v; f2 += u; }
+        else { e3 += v; f3 += u; }
+      }
+    } else {
+      const groups = n / (4 * U);
+      for (let g = 0; g < groups; g++) {
+        groupScalar(kind, U, table, alpha, beta, c0, ac, asum, g, UNIT_SUMS);
+        groupScalar(kind, U, table, alpha, beta, c1, ac, asum, g, UNIT_SUMS + 16);
+        for (let k = 0; k < 4; k++) {
+          const at = <usize>(4 * g + k) << 2;
+          const da = load<f32>(ad + at);
+          let v = <f32>load<i32>(UNIT_SUMS + (<usize>k << 2)) * (load<f32>(d0 + at) * da);
+          let u = <f32>load<i32>(UNIT_SUMS + 16 + (<usize>k << 2)) * (load<f32>(d1 + at) * da);
+          if (offset) {
+            const sa = load<f32>(as + at);
+            v += load<f32>(m0 + at) * sa;
+            u += load<f32>(m1 + at) * sa;
+          }
+          if (k == 0) { e0 += v; f0 += u; }
+          else if (k == 1) { e1 += v; f1 += u; }
+          else if (k == 2) { e2 += v; f2 += u; }
+          else { e3 += v; f3 += u; }
+        }
+      }
+      b = 4 * groups;
+    }
   }
   // The remaining blocks (all of them in the scalar build), one value at a time: the same integers,
   // the same float operations.
@@ -438,6 +496,51 @@ function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: 
   if (mins) v -= <f32>msum * (load<f32>(wm + at) * da);
   if (offset) v += load<f32>(wm + at) * load<f32>(as + at);
   return v;
+}
+
+// Four unit sums of each of two rows (the scalar build's groupPair).
+const UNIT_SUMS = memory.data(32, 16);
+
+/** groupPair for one row without SIMD: the four unit sums of group g written at out. */
+// @ts-ignore: decorator
+@inline function groupScalar(kind: i32, U: i32, table: usize, alpha: i32, beta: i32, c: usize, ac: usize, asum: usize, g: i32, out: usize): void {
+  let u0: i32 = 0, u1: i32 = 0, u2: i32 = 0, u3: i32 = 0;
+  for (let st = g * (U >> 3); st < (g + 1) * (U >> 3); st++) {
+    const a = ac + (<usize>st << 6);
+    // Slot 8 j + m of the step pairs with unit m / 2.
+    for (let j = 0; j < 4; j++) {
+      for (let m = 0; m < 8; m += 2) {
+        let x0: i32, x1: i32;
+        if (kind == 0) {
+          x0 = <i32>load<i8>(c + (<usize>st << 5) + <usize>(8 * j + m));
+          x1 = <i32>load<i8>(c + (<usize>st << 5) + <usize>(8 * j + m + 1));
+        } else if (kind == 2) {
+          x0 = (<i32>load<u16>(c + (<usize>st << 4) + <usize>(2 * m)) >> (4 * j)) & 0xf;
+          x1 = (<i32>load<u16>(c + (<usize>st << 4) + <usize>(2 * m + 2)) >> (4 * j)) & 0xf;
+        } else {
+          const byte = c + (<usize>st << 4) + <usize>(((j & 1) << 3) + m), shift = (j >> 1) << 2;
+          x0 = <i32>load<i8>(table + <usize>((<i32>load<u8>(byte) >> shift) & 0xf));
+          x1 = <i32>load<i8>(table + <usize>((<i32>load<u8>(byte, 1) >> shift) & 0xf));
+        }
+        const p = x0 * <i32>load<i16>(a + <usize>(2 * (8 * j + m))) + x1 * <i32>load<i16>(a + <usize>(2 * (8 * j + m + 1)));
+        if (m == 0) u0 += p;
+        else if (m == 2) u1 += p;
+        else if (m == 4) u2 += p;
+        else u3 += p;
+      }
+    }
+  }
+  if (kind == 2) {
+    const s = asum + (<usize>g << 4);
+    u0 = alpha * u0 + beta * load<i32>(s);
+    u1 = alpha * u1 + beta * load<i32>(s, 4);
+    u2 = alpha * u2 + beta * load<i32>(s, 8);
+    u3 = alpha * u3 + beta * load<i32>(s, 12);
+  }
+  store<i32>(out, u0);
+  store<i32>(out, u1, 4);
+  store<i32>(out, u2, 8);
+  store<i32>(out, u3, 12);
 }
 
 // Where groupPair leaves its second result (wasm functions return one value).
