@@ -19,4 +19,4 @@ export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
 export { ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
-export { ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv } from "./gguf/gemv";
+export { ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv, gemvTable16, gemvTable32, gemvTable256, gemvAffine32, gemvAffine256, gemvBytes32, gemvBytes256 } from "./gguf/gemv";

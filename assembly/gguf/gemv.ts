@@ -288,25 +288,25 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
 }
 
 // One function per code kind and block size: each is the generic kernel with both fixed.
-function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(1, 16, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(1, 32, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(1, 256, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(2, 32, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(2, 256, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(0, 32, type, layout, w, rows, n, act, y, r0, r1);
 }
-function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   gemvRows(0, 256, type, layout, w, rows, n, act, y, r0, r1);
 }
 
@@ -347,17 +347,24 @@ function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: 
     const t = v128.load(table);
     if (F == 256) {
       // A block is four groups; its unit sums are scaled, summed, then reduced once.
+      const groupCodes: usize = kind ? 32 : 64;
+      let w0 = c0, w1 = c1, a = ac, sums = asum, sc0 = s0, sc1 = s1;
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
         for (let k = 0; k < 4; k++) {
-          const g = 4 * b + k;
-          let l0 = groupPair(kind, U, t, alpha, beta, c0, c1, ac, asum, g), l1 = v128.load(PAIR_SECOND);
+          let l0 = groupPair(kind, U, t, alpha, beta, w0, w1, a, sums), l1 = v128.load(PAIR_SECOND);
           if (scaled) {
-            l0 = i32x4.mul(l0, unitScales(s0, g));
-            l1 = i32x4.mul(l1, unitScales(s1, g));
+            l0 = i32x4.mul(l0, unitScales(sc0));
+            l1 = i32x4.mul(l1, unitScales(sc1));
           }
           acc0 = i32x4.add(acc0, l0);
           acc1 = i32x4.add(acc1, l1);
+          w0 += groupCodes;
+          w1 += groupCodes;
+          a += 128;
+          sums += 16;
+          sc0 += 4;
+          sc1 += 4;
         }
         const at = <usize>b << 2;
         const da = load<f32>(ad + at);
@@ -377,9 +384,10 @@ function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: 
       // A group is four blocks: its unit sums are the block sums.
       let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
       const groups = n / (4 * U);
+      const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
+      let w0 = c0, w1 = c1, a = ac, sums = asum, at: usize = 0;
       for (let g = 0; g < groups; g++) {
-        const i0 = groupPair(kind, U, t, alpha, beta, c0, c1, ac, asum, g), i1 = v128.load(PAIR_SECOND);
-        const at = <usize>g << 4;
+        const i0 = groupPair(kind, U, t, alpha, beta, w0, w1, a, sums), i1 = v128.load(PAIR_SECOND);
         const da = v128.load(ad + at);
         let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(v128.load(d0 + at), da));
         let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(v128.load(d1 + at), da));
@@ -390,6 +398,11 @@ function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: 
         }
         acc0 = f32x4.add(acc0, v);
         acc1 = f32x4.add(acc1, u);
+        w0 += groupCodes;
+        w1 += groupCodes;
+        a += <usize>U << 3;
+        sums += 16;
+        at += 16;
       }
       e0 = f32x4.extract_lane(acc0, 0); e1 = f32x4.extract_lane(acc0, 1); e2 = f32x4.extract_lane(acc0, 2); e3 = f32x4.extract_lane(acc0, 3);
       f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
@@ -547,22 +560,21 @@ const UNIT_SUMS = memory.data(32, 16);
 const PAIR_SECOND = memory.data(16, 16);
 
 /**
- * The four unit sums of group g of two rows (codes at c0 and c1), lane k = unit k: codes times
- * activation, with the affine indices' alpha and beta applied (beta times the activation's unit
- * sums). Returns row 0's and leaves row 1's at PAIR_SECOND. Each activation vector loaded serves both
- * rows. The steps of 32 values stay a loop: unrolled into one block, V8 hoists every load to its top
- * and spills.
+ * The four unit sums of a group of two rows (codes from w0 and w1, activation from a), lane k =
+ * unit k: codes times activation, with the affine indices' alpha and beta applied (beta times the
+ * activation's unit sums, at sums). Returns row 0's and leaves row 1's at PAIR_SECOND. Each activation vector loaded serves both
+ * rows. Shaped for V8: the steps of 32 values stay a loop over running pointers (unrolled into one
+ * block, V8 hoists every load to its top and spills; indexed, it recomputes the addresses), and
+ * affine indices are taken out with shifts (constant masks get rematerialized every step).
  */
 // @ts-ignore: decorator
-@inline function groupPair(kind: i32, U: i32, t: v128, alpha: i32, beta: i32, c0: usize, c1: usize, ac: usize, asum: usize, g: i32): v128 {
+@inline function groupPair(kind: i32, U: i32, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize): v128 {
   let p = i32x4.splat(0), q = i32x4.splat(0);
-  let p16 = i32x4.splat(0), q16 = i32x4.splat(0), p256 = i32x4.splat(0), q256 = i32x4.splat(0);
-  const first = g * (U >> 3); // steps of 32 values
-  for (let st = first; st < first + (U >> 3); st++) {
-    const a = ac + (<usize>st << 6);
+  const steps = U >> 3;
+  const codeStep: usize = kind ? 16 : 32;
+  for (let st = 0; st < steps; st++) {
     if (kind == 0) {
       // Sign-extending loads: one instruction each, where widening a register's high half takes two.
-      const w0 = c0 + (<usize>st << 5), w1 = c1 + (<usize>st << 5);
       let av = v128.load(a);
       p = mac(p, v128.load8x8_s(w0), av); q = mac(q, v128.load8x8_s(w1), av);
       av = v128.load(a, 16);
@@ -572,7 +584,7 @@ const PAIR_SECOND = memory.data(16, 16);
       av = v128.load(a, 48);
       p = mac(p, v128.load8x8_s(w0, 24), av); q = mac(q, v128.load8x8_s(w1, 24), av);
     } else if (kind == 1) {
-      const v = v128.load(c0 + (<usize>st << 4)), x = v128.load(c1 + (<usize>st << 4));
+      const v = v128.load(w0), x = v128.load(w1);
       const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));
       let av = v128.load(a);
       p = mac(p, i16x8.extend_low_i8x16_s(vl), av); q = mac(q, i16x8.extend_low_i8x16_s(xl), av);
@@ -584,28 +596,28 @@ const PAIR_SECOND = memory.data(16, 16);
       av = v128.load(a, 48);
       p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
     } else {
-      // Masks pick nibble k of each int16 lane already scaled by 16^k; the products of nibbles 1 and
-      // 2 gather in sums of their own, divided back exactly at the end (multiples of 16 and 256).
-      const v = v128.load(c0 + (<usize>st << 4)), x = v128.load(c1 + (<usize>st << 4));
+      // Nibble k of each int16 lane: shifted to the top, then down to the bottom.
+      const v = v128.load(w0), x = v128.load(w1);
       let av = v128.load(a);
-      p = mac(p, v128.and(v, i16x8.splat(0x000f)), av); q = mac(q, v128.and(x, i16x8.splat(0x000f)), av);
+      p = mac(p, i16x8.shr_u(i16x8.shl(v, 12), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 12), 12), av);
       av = v128.load(a, 16);
-      p16 = mac(p16, v128.and(v, i16x8.splat(0x00f0)), av); q16 = mac(q16, v128.and(x, i16x8.splat(0x00f0)), av);
+      p = mac(p, i16x8.shr_u(i16x8.shl(v, 8), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 8), 12), av);
       av = v128.load(a, 32);
-      p256 = mac(p256, v128.and(v, i16x8.splat(0x0f00)), av); q256 = mac(q256, v128.and(x, i16x8.splat(0x0f00)), av);
+      p = mac(p, i16x8.shr_u(i16x8.shl(v, 4), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 4), 12), av);
       av = v128.load(a, 48);
       p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
     }
+    w0 += codeStep;
+    w1 += codeStep;
+    a += 64;
   }
   if (kind == 2) {
-    p = i32x4.add(p, i32x4.add(i32x4.shr_s(p16, 4), i32x4.shr_s(p256, 8)));
-    q = i32x4.add(q, i32x4.add(i32x4.shr_s(q16, 4), i32x4.shr_s(q256, 8)));
     if (alpha != 1) {
       p = i32x4.mul(p, i32x4.splat(alpha));
       q = i32x4.mul(q, i32x4.splat(alpha));
     }
     if (beta != 0) {
-      const sb = i32x4.mul(v128.load(asum + (<usize>g << 4)), i32x4.splat(beta));
+      const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
       p = i32x4.add(p, sb);
       q = i32x4.add(q, sb);
     }
@@ -619,10 +631,10 @@ const PAIR_SECOND = memory.data(16, 16);
   return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
 }
 
-// The int8 scales of group g's four units, as int32 lanes.
+// The int8 scales of a group's four units, as int32 lanes.
 // @ts-ignore: decorator
-@inline function unitScales(ws: usize, g: i32): v128 {
-  return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(ws + (<usize>g << 2))));
+@inline function unitScales(ws: usize): v128 {
+  return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(ws)));
 }
 
 // A super-block's 16 unit mins (from group g on) times the activation's unit sums, over four lanes.
