@@ -23,6 +23,7 @@ export interface WasmExports {
   ggufDequantize(type: number, src: number, y: number, blocks: number): boolean;
   ggufBlockBytes(type: number): number;
   firstNonFinite(x: number, n: number): number;
+  ggufUseRelaxed(on: boolean): boolean;
   ggufPackedBytes(type: number, rows: number, n: number): number;
   ggufPack(type: number, src: number, dst: number, rows: number, n: number): void;
   ggufActivationType(type: number): number;
@@ -39,7 +40,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufUseRelaxed", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

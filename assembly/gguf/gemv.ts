@@ -57,9 +57,17 @@ import { unpackIQ1_M } from "./iq1_m";
 const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16;
 const ACT_Q8_0 = 0, ACT_Q8_1 = 1, ACT_Q8_K = 2;
 
-/** What a 4-bit index i stands for: alpha * i + beta, as (alpha << 8) | (beta & 0xff); the table formats give 1, 0. */
+/**
+ * What a stored code c stands for: alpha * c + beta, as (alpha << 8) | (beta & 0xff). 4-bit indices
+ * of the linear formats (Q4_0's q - 8, Q1_0's 2 q - 1); int8 codes kept unsigned so that the relaxed
+ * build can use them as its 7-bit operand (Q5_0's q - 16, Q6_K's q - 32); and, in the relaxed build
+ * only, FP4 table entries shifted by 12 for the same reason.
+ */
 function affineOf(type: i32): i32 {
   switch (type) {
+    case 6: return (1 << 8) | (-16 & 0xff); // Q5_0
+    case 14: return (1 << 8) | (-32 & 0xff); // Q6_K
+    case 39: case 40: return relaxedOf(type) ? (1 << 8) | (-12 & 0xff) : 1 << 8; // MXFP4, NVFP4
     case 2: return (1 << 8) | (-8 & 0xff); // Q4_0
     case 11: return (1 << 8) | (-4 & 0xff); // Q3_K: index (q & 3) + 4 * high bit
     case 34: case 35: case 42: return (1 << 8) | (-1 & 0xff); // TQ1_0, TQ2_0, Q2_0
@@ -95,8 +103,34 @@ function layoutOf(type: i32): i32 {
   return 0;
 }
 
+// The FP4 table shifted into [0, 24], for the relaxed build.
+const FP4_SHIFTED: StaticArray<i8> = [12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0];
+
 function tableOf(type: i32): usize {
-  return type == 39 || type == 40 ? changetype<usize>(FP4_DOUBLED) : changetype<usize>(IQ4_CODEBOOK);
+  if (type == 39 || type == 40) return relaxedOf(type) ? changetype<usize>(FP4_SHIFTED) : changetype<usize>(FP4_DOUBLED);
+  return changetype<usize>(IQ4_CODEBOOK);
+}
+
+// Whether the relaxed build packs for its relaxed kernel: faster in JavaScriptCore, slower in V8
+// (see ggufUseRelaxed). Set before the first tensor is packed, never after.
+let relaxedGemv = false;
+
+/** Chooses the relaxed build's GEMV kernel (results are the same bits either way). Returns whether it exists. */
+export function ggufUseRelaxed(on: bool): bool {
+  relaxedGemv = on && ASC_FEATURE_RELAXED_SIMD;
+  return ASC_FEATURE_RELAXED_SIMD;
+}
+
+/**
+ * Whether the relaxed build's kernel serves this type: every stored code (or table entry) is in
+ * [0, 127], the only operand range in which i32x4.relaxed_dot_i8x16_i7x16_add_s is deterministic.
+ * Not Q8_0, IQ4_NL/IQ4_XS and the grid i-quants, whose codes are signed. The relaxed kernel reads
+ * its own interleave (see slot), and its activation as int8.
+ */
+function relaxedOf(type: i32): bool {
+  if (!ASC_FEATURE_RELAXED_SIMD || !relaxedGemv) return false;
+  const layout = layoutOf(type);
+  return layout != 0 && type != 8 && type != 20 && type != 23 && (layout & (NIBBLES | TABLE) || type == 6 || type == 7 || type == 13 || type == 14);
 }
 
 function unpack(type: i32, block: usize): void {
@@ -164,21 +198,30 @@ export function ggufActivationType(type: i32): i32 {
   return blockSizeOf(layout) == 32 ? 32 : 16;
 }
 
-/** The slot of value i of a row (units of U values): its place in the kernel's reading order. */
+/**
+ * The slot of value i of a row (units of U values): its place in the kernel's reading order. The
+ * relaxed kernel reads 4 consecutive values of a unit per dot lane: step t's 16-byte half h holds
+ * values 8t + 4h .. 8t + 4h + 3 of units 0, 1, 2, 3.
+ */
 // @ts-ignore: decorator
-@inline function slot(i: i32, n: i32, U: i32): i32 {
+@inline function slot(i: i32, n: i32, U: i32, rel: bool): i32 {
   const G = 4 * U;
   const whole = n - n % G;
   if (i >= whole) return i;
   const g = i / G, u = (i % G) / U, p = i % U;
+  if (rel) return g * G + ((p >> 3) << 5) + (((p >> 2) & 1) << 4) + (u << 2) + (p & 3);
   return g * G + ((p >> 3) << 5) + (((p & 7) >> 1) << 3) + (u << 1) + (p & 1);
 }
 
-/** Where a 4-bit code at slot s lives: (byte << 1) | (1 for the high nibble); see the header. */
+/**
+ * Where a 4-bit code at slot s lives: (byte << 1) | (1 for the high nibble); see the header. The
+ * relaxed kernel takes a step's first 16 slots from the low nibbles, the next 16 from the high ones.
+ */
 // @ts-ignore: decorator
-@inline function nibbleAt(kind: i32, s: i32, n: i32, U: i32): i32 {
+@inline function nibbleAt(kind: i32, s: i32, n: i32, U: i32, rel: bool): i32 {
   if (s >= n - n % (4 * U)) return s;
   const t = s & 31, j = t >> 3, m = t & 7;
+  if (rel) return ((((s - t) >> 1) + (t & 15)) << 1) | (t >> 4);
   const byte = ((s - t) >> 1) + (kind == 2 ? 2 * m + (j >> 1) : ((j & 1) << 3) + m);
   return (byte << 1) | (kind == 2 ? j & 1 : j >> 1);
 }
@@ -215,12 +258,12 @@ export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): 
         if (layout & SCALES) store<i8>(ds + (v0 >> 4) + <usize>u, load<i8>(U_SCALES + <usize>u));
         if (layout & MINS) store<i8>(dn + (v0 >> 4) + <usize>u, load<i8>(U_MINS + <usize>u));
       }
-      const kind = layout & TABLE ? 1 : 2, U = unitOf(layout);
+      const kind = layout & TABLE ? 1 : 2, U = unitOf(layout), rel = relaxedOf(type);
       for (let j = 0; j < bs; j++) {
-        const s = slot(b * bs + j, n, U), c = <u32>load<u8>(U_CODES + <usize>j);
+        const s = slot(b * bs + j, n, U, rel), c = <u32>load<u8>(U_CODES + <usize>j);
         if (!nib) store<u8>(codes + <usize>s, <u8>c);
         else {
-          const where = nibbleAt(kind, s, n, U), at = codes + <usize>(where >> 1);
+          const where = nibbleAt(kind, s, n, U, rel), at = codes + <usize>(where >> 1);
           store<u8>(at, load<u8>(at) | <u8>(where & 1 ? c << 4 : c));
         }
       }
@@ -244,7 +287,7 @@ export function ggufActivationBytes(type: i32, n: i32): usize {
 
 /** Packs the activation row of n values at raw (in type's activation format) into dst for type's kernel. */
 export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): void {
-  const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout);
+  const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout), rel = relaxedOf(type);
   const sums = dst + actSums(layout, n), codes = dst + actCodes(layout, n);
   const nblk = n / F;
   // Q8_K: float32 d, 256 codes, 16 sums; Q8_0: fp16 d, 32 codes; Q8_1: fp16 d, fp16 s, 32 codes.
@@ -261,7 +304,9 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
     for (let j = u * U; j < (u + 1) * U; j++) {
       const c = <i32>load<i8>(raw + <usize>(j / size) * bytes + at + <usize>(j % size));
       s += c;
-      store<i16>(codes + (<usize>slot(j, n, U) << 1), <i16>c);
+      // int16 for the SIMD kernel's dot_i16x8_s, int8 for the relaxed one.
+      if (rel) store<i8>(codes + <usize>slot(j, n, U, true), <i8>c);
+      else store<i16>(codes + (<usize>slot(j, n, U, false) << 1), <i16>c);
     }
     store<i32>(sums + (<usize>u << 2), s);
   }
@@ -274,7 +319,18 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
 export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   const layout = layoutOf(type);
   const F = blockSizeOf(layout);
-  if (layout & TABLE) {
+  if (relaxedOf(type)) {
+    if (layout & TABLE) {
+      if (F == 16) gemvRelaxedTable16(type, layout, w, rows, n, act, y, r0, r1);
+      else gemvRelaxedTable32(type, layout, w, rows, n, act, y, r0, r1);
+    } else if (layout & NIBBLES) {
+      if (F == 32) gemvRelaxedAffine32(type, layout, w, rows, n, act, y, r0, r1);
+      else gemvRelaxedAffine256(type, layout, w, rows, n, act, y, r0, r1);
+    } else {
+      if (F == 32) gemvRelaxedBytes32(type, layout, w, rows, n, act, y, r0, r1);
+      else gemvRelaxedBytes256(type, layout, w, rows, n, act, y, r0, r1);
+    }
+  } else if (layout & TABLE) {
     if (F == 16) gemvTable16(type, layout, w, rows, n, act, y, r0, r1);
     else if (F == 32) gemvTable32(type, layout, w, rows, n, act, y, r0, r1);
     else gemvTable256(type, layout, w, rows, n, act, y, r0, r1);
@@ -287,34 +343,54 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
   }
 }
 
-// One function per code kind and block size: each is the generic kernel with both fixed.
+// One function per code kind, block size and dot instruction: each is the generic kernel with all
+// three fixed. They are exported only so that wasm-opt keeps them apart: inlined into one function,
+// V8 allocates registers for all of them at once and the kernel runs about 1.5 times slower.
 export function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 16, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 16, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 32, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 32, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 256, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 256, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 32, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(2, 32, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 256, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(2, 256, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 32, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(0, 32, false, type, layout, w, rows, n, act, y, r0, r1);
 }
 export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 256, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(0, 256, false, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, type, layout, w, rows, n, act, y, r0, r1);
 }
 
 // Code kinds, fixed at each call site: 0 int8 codes, 1 table indices, 2 affine indices.
 // Rows go in pairs, so that each activation vector loaded serves two rows; an odd last row is
 // paired with itself.
 // @ts-ignore: decorator
-@inline function gemvRows(kind: i32, F: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+@inline function gemvRows(kind: i32, F: i32, rel: bool, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   const table = tableOf(type), affine = affineOf(type);
   const nblk = n / F;
   const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
@@ -324,7 +400,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
     const q = min(r + 1, r1 - 1);
     const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
     const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
-    rowPair(kind, F, layout, table, affine, n, act,
+    rowPair(kind, F, rel, layout, table, affine, n, act,
       w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
       w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
       y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2));
@@ -333,7 +409,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
 
 // Two rows' dot products with the activation, stored at y0 and y1.
 // @ts-ignore: decorator
-@inline function rowPair(kind: i32, F: i32, layout: i32, table: usize, affine: i32, n: i32, act: usize,
+@inline function rowPair(kind: i32, F: i32, rel: bool, layout: i32, table: usize, affine: i32, n: i32, act: usize,
   d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize): void {
   const scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, offset = (layout & OFFSET) != 0;
   const U = F == 32 ? 32 : 16;
@@ -352,7 +428,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
         for (let k = 0; k < 4; k++) {
-          let l0 = groupPair(kind, U, t, alpha, beta, w0, w1, a, sums), l1 = v128.load(PAIR_SECOND);
+          let l0 = groupPair(kind, U, rel, t, alpha, beta, w0, w1, a, sums), l1 = v128.load(PAIR_SECOND);
           if (scaled) {
             l0 = i32x4.mul(l0, unitScales(sc0));
             l1 = i32x4.mul(l1, unitScales(sc1));
@@ -361,7 +437,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
           acc1 = i32x4.add(acc1, l1);
           w0 += groupCodes;
           w1 += groupCodes;
-          a += 128;
+          a += rel ? 64 : 128;
           sums += 16;
           sc0 += 4;
           sc1 += 4;
@@ -387,7 +463,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
       const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
       let w0 = c0, w1 = c1, a = ac, sums = asum, at: usize = 0;
       for (let g = 0; g < groups; g++) {
-        const i0 = groupPair(kind, U, t, alpha, beta, w0, w1, a, sums), i1 = v128.load(PAIR_SECOND);
+        const i0 = groupPair(kind, U, rel, t, alpha, beta, w0, w1, a, sums), i1 = v128.load(PAIR_SECOND);
         const da = v128.load(ad + at);
         let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(v128.load(d0 + at), da));
         let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(v128.load(d1 + at), da));
@@ -400,7 +476,7 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
         acc1 = f32x4.add(acc1, u);
         w0 += groupCodes;
         w1 += groupCodes;
-        a += <usize>U << 3;
+        a += <usize>U << (rel ? 2 : 3);
         sums += 16;
         at += 16;
       }
@@ -470,8 +546,8 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
   // The remaining blocks (all of them in the scalar build), one value at a time: the same integers,
   // the same float operations.
   for (; b < nblk; b++) {
-    const v = blockScalar(kind, F, U, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d0, m0, s0, n0, c0, b);
-    const u = blockScalar(kind, F, U, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d1, m1, s1, n1, c1, b);
+    const v = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d0, m0, s0, n0, c0, b);
+    const u = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d1, m1, s1, n1, c1, b);
     const lane = b & 3;
     if (lane == 0) { e0 += v; f0 += u; }
     else if (lane == 1) { e1 += v; f1 += u; }
@@ -484,21 +560,21 @@ export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32
 
 // Block b of one row, value by value.
 // @ts-ignore: decorator
-@inline function blockScalar(kind: i32, F: i32, U: i32, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, n: i32,
+@inline function blockScalar(kind: i32, F: i32, U: i32, rel: bool, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, n: i32,
   ad: usize, as: usize, asum: usize, ac: usize, wd: usize, wm: usize, ws: usize, wn: usize, wc: usize, b: i32): f32 {
   let isum: i32 = 0, msum: i32 = 0;
   for (let u = b * (F >> 4); u < (b + 1) * (F >> 4); u++) {
     let part: i32 = 0;
     for (let j = 16 * u; j < 16 * u + 16; j++) {
-      const s = slot(j, n, U);
+      const s = slot(j, n, U, rel);
       let c: i32;
-      if (kind == 0) c = <i32>load<i8>(wc + <usize>s);
+      if (kind == 0) c = <i32>load<i8>(wc + <usize>s) + beta;
       else {
-        const where = nibbleAt(kind, s, n, U);
+        const where = nibbleAt(kind, s, n, U, rel);
         const i = (<i32>load<u8>(wc + <usize>(where >> 1)) >> ((where & 1) << 2)) & 0xf;
-        c = kind == 1 ? <i32>load<i8>(table + <usize>i) : alpha * i + beta;
+        c = kind == 1 ? <i32>load<i8>(table + <usize>i) + beta : alpha * i + beta;
       }
-      part += c * <i32>load<i16>(ac + (<usize>s << 1));
+      part += c * (rel ? <i32>load<i8>(ac + <usize>s) : <i32>load<i16>(ac + (<usize>s << 1)));
     }
     isum += scaled ? part * <i32>load<i8>(ws + <usize>u) : part;
     if (mins) msum += <i32>load<i8>(wn + <usize>u) * load<i32>(asum + (<usize>u << 2));
@@ -543,7 +619,7 @@ const UNIT_SUMS = memory.data(32, 16);
       }
     }
   }
-  if (kind == 2) {
+  if (kind == 0 || kind == 2) {
     const s = asum + (<usize>g << 4);
     u0 = alpha * u0 + beta * load<i32>(s);
     u1 = alpha * u1 + beta * load<i32>(s, 4);
@@ -568,11 +644,41 @@ const PAIR_SECOND = memory.data(16, 16);
  * affine indices are taken out with shifts (constant masks get rematerialized every step).
  */
 // @ts-ignore: decorator
-@inline function groupPair(kind: i32, U: i32, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize): v128 {
+@inline function groupPair(kind: i32, U: i32, rel: bool, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize): v128 {
   let p = i32x4.splat(0), q = i32x4.splat(0);
   const steps = U >> 3;
   const codeStep: usize = kind ? 16 : 32;
   for (let st = 0; st < steps; st++) {
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      if (rel) {
+        // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
+        const a0 = v128.load(a), a1 = v128.load(a, 16);
+        if (kind == 0) {
+          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w0), p);
+          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w0, 16), p);
+          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w1), q);
+          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w1, 16), q);
+        } else {
+          const v = v128.load(w0), x = v128.load(w1);
+          let vl = v128.and(v, i8x16.splat(0x0f)), vh = i8x16.shr_u(v, 4);
+          let xl = v128.and(x, i8x16.splat(0x0f)), xh = i8x16.shr_u(x, 4);
+          if (kind == 1) {
+            vl = i8x16.swizzle(t, vl);
+            vh = i8x16.swizzle(t, vh);
+            xl = i8x16.swizzle(t, xl);
+            xh = i8x16.swizzle(t, xh);
+          }
+          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
+          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
+          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
+          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
+        }
+        w0 += codeStep;
+        w1 += codeStep;
+        a += 32;
+        continue;
+      }
+    }
     if (kind == 0) {
       // Sign-extending loads: one instruction each, where widening a register's high half takes two.
       let av = v128.load(a);
@@ -611,16 +717,14 @@ const PAIR_SECOND = memory.data(16, 16);
     w1 += codeStep;
     a += 64;
   }
-  if (kind == 2) {
-    if (alpha != 1) {
-      p = i32x4.mul(p, i32x4.splat(alpha));
-      q = i32x4.mul(q, i32x4.splat(alpha));
-    }
-    if (beta != 0) {
-      const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
-      p = i32x4.add(p, sb);
-      q = i32x4.add(q, sb);
-    }
+  if (kind == 2 && alpha != 1) {
+    p = i32x4.mul(p, i32x4.splat(alpha));
+    q = i32x4.mul(q, i32x4.splat(alpha));
+  }
+  if (beta != 0) {
+    const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
+    p = i32x4.add(p, sb);
+    q = i32x4.add(q, sb);
   }
   v128.store(PAIR_SECOND, q);
   return p;

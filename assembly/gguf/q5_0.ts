@@ -66,13 +66,13 @@ export function packFive(L: usize, dst: usize): void {
   store<u32>(dst, qh);
 }
 
-/** Codes q - 16 and d, for the dot-product packer. */
+/** Codes q (the packer's affine table makes them q - 16) and d, for the dot-product packer. */
 export function unpackQ5_0(block: usize): void {
   const qh = load<u32>(block + 2);
   for (let j = 0; j < 16; j++) {
     const q = <i32>load<u8>(block + 6 + <usize>j);
-    setCode(j, ((q & 0xf) | <i32>(((qh >> j) & 1) << 4)) - 16);
-    setCode(j + 16, ((q >> 4) | <i32>(((qh >> (j + 16)) & 1) << 4)) - 16);
+    setCode(j, (q & 0xf) | <i32>(((qh >> j) & 1) << 4));
+    setCode(j + 16, (q >> 4) | <i32>(((qh >> (j + 16)) & 1) << 4));
   }
   setD(0, loadF16(block), 0);
 }

@@ -91,17 +91,17 @@ export function quantizeQ6_K(x: usize, out: usize, blocks: i32, qw: usize): void
   }
 }
 
-/** Codes q - 32, the int8 scale of every 16 values and d, for the dot-product packer. */
+/** Codes q (the packer's affine table makes them q - 32), the int8 scale of every 16 values and d, for the dot-product packer. */
 export function unpackQ6_K(block: usize): void {
   for (let n = 0; n < 2; n++) {
     const ql = block + <usize>(64 * n), qh = block + 128 + <usize>(32 * n);
     for (let l = 0; l < 32; l++) {
       const h = <i32>load<u8>(qh + <usize>l);
       const a = <i32>load<u8>(ql + <usize>l), b = <i32>load<u8>(ql + 32 + <usize>l);
-      setCode(128 * n + l, ((a & 0xf) | ((h & 3) << 4)) - 32);
-      setCode(128 * n + 32 + l, ((b & 0xf) | (((h >> 2) & 3) << 4)) - 32);
-      setCode(128 * n + 64 + l, ((a >> 4) | (((h >> 4) & 3) << 4)) - 32);
-      setCode(128 * n + 96 + l, ((b >> 4) | (((h >> 6) & 3) << 4)) - 32);
+      setCode(128 * n + l, (a & 0xf) | ((h & 3) << 4));
+      setCode(128 * n + 32 + l, (b & 0xf) | (((h >> 2) & 3) << 4));
+      setCode(128 * n + 64 + l, (a >> 4) | (((h >> 4) & 3) << 4));
+      setCode(128 * n + 96 + l, (b >> 4) | (((h >> 6) & 3) << 4));
     }
   }
   for (let j = 0; j < 16; j++) setScale(j, <i32>load<i8>(block + 192 + <usize>j), 0);
