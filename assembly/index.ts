@@ -18,5 +18,5 @@ export { packNibbles, unpackNibbles } from "./linear/pack";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
-export { ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
+export { ggufWorkspaceBytes, ggufUseWorkspace, ggufQuantizeFailed, ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
 export { ggufUseRelaxed, ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv, gemvTable16, gemvTable32, gemvTable256, gemvAffine32, gemvAffine256, gemvBytes32, gemvBytes256, gemvRelaxedTable16, gemvRelaxedTable32, gemvRelaxedAffine32, gemvRelaxedAffine256, gemvRelaxedBytes32, gemvRelaxedBytes256 } from "./gguf/gemv";

@@ -17,6 +17,9 @@ export interface WasmExports {
   matmulInteger(a: number, b: number, y: number, m: number, k: number, n: number, aSigned: boolean, bSigned: boolean, aZps: number, bZp: number, pairs: number): void;
   accToFloat(acc: number, out: number, m: number, n: number, scale: number, perColumn: boolean, bias: number): void;
   accToInt8(acc: number, out: number, m: number, n: number, multiplier: number, shift: number, perColumn: boolean, outZp: number, lo: number, hi: number): void;
+  ggufWorkspaceBytes(type: number): number;
+  ggufUseWorkspace(type: number, ptr: number): void;
+  ggufQuantizeFailed(): boolean;
   ggufQuantize(type: number, x: number, out: number, blocks: number): boolean;
   ggufQuantizeWeighted(type: number, x: number, out: number, rows: number, n: number, qw: number): boolean;
   ggufBlockSize(type: number): number;
@@ -40,7 +43,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufUseRelaxed", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufWorkspaceBytes", "ggufUseWorkspace", "ggufQuantizeFailed", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufUseRelaxed", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -21,11 +21,12 @@ import { dequantizeMXFP4, MXFP4_BYTES, quantizeMXFP4 } from "./mxfp4";
 import { dequantizeNVFP4, NVFP4_BYTES, quantizeNVFP4 } from "./nvfp4";
 import { dequantizeQ1_0, Q1_0_BYTES, quantizeQ1_0 } from "./q1_0";
 import { dequantizeQ2_0, Q2_0_BYTES, quantizeQ2_0 } from "./q2_0";
-import { dequantizeIQ2_XXS, IQ2_XXS_BYTES } from "./iq2_xxs";
-import { dequantizeIQ2_XS, IQ2_XS_BYTES } from "./iq2_xs";
-import { dequantizeIQ2_S, IQ2_S_BYTES } from "./iq2_s";
-import { dequantizeIQ3_XXS, IQ3_XXS_BYTES } from "./iq3_xxs";
-import { dequantizeIQ3_S, IQ3_S_BYTES } from "./iq3_s";
+import { dequantizeIQ2_XXS, IQ2_XXS_BYTES, quantizeIQ2_XXS } from "./iq2_xxs";
+import { dequantizeIQ2_XS, IQ2_XS_BYTES, quantizeIQ2_XS } from "./iq2_xs";
+import { dequantizeIQ2_S, IQ2_S_BYTES, quantizeIQ2_S } from "./iq2_s";
+import { dequantizeIQ3_XXS, IQ3_XXS_BYTES, quantizeIQ3_XXS } from "./iq3_xxs";
+import { dequantizeIQ3_S, IQ3_S_BYTES, quantizeIQ3_S } from "./iq3_s";
+import { familyOf, resetSearch, searchFailed, useWorkspace, workspaceBytes } from "./iqsearch";
 import { dequantizeIQ1_S, IQ1_S_BYTES } from "./iq1_s";
 import { dequantizeIQ1_M, IQ1_M_BYTES } from "./iq1_m";
 export { firstNonFinite } from "./common";
@@ -36,8 +37,24 @@ const IQ4_NL: i32 = 20, IQ4_XS: i32 = 23, TQ1_0: i32 = 34, TQ2_0: i32 = 35, MXFP
 const NVFP4: i32 = 40, Q1_0: i32 = 41, Q2_0: i32 = 42;
 const IQ2_XXS: i32 = 16, IQ2_XS: i32 = 17, IQ3_XXS: i32 = 18, IQ1_S: i32 = 19, IQ3_S: i32 = 21, IQ2_S: i32 = 22, IQ1_M: i32 = 29;
 
+/** Bytes of the search workspace a grid i-quant quantizer needs (0 for the other types). */
+export function ggufWorkspaceBytes(type: i32): usize {
+  return workspaceBytes(familyOf(type));
+}
+
+/** The workspace (ggufWorkspaceBytes of it, kept by the caller per type) the next quantizer call uses. */
+export function ggufUseWorkspace(type: i32, ptr: usize): void {
+  if (familyOf(type) >= 0) useWorkspace(familyOf(type), ptr);
+}
+
+/** Whether the last quantizer call met input on which ggml aborts (grid searches with no finite distance). */
+export function ggufQuantizeFailed(): bool {
+  return searchFailed;
+}
+
 /** ggml's reference quantizer (quantize_row_*_ref) over `blocks` consecutive blocks. */
 export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool {
+  resetSearch();
   if (type == Q4_0) quantizeQ4_0(x, out, blocks);
   else if (type == Q4_1) quantizeQ4_1(x, out, blocks);
   else if (type == Q5_0) quantizeQ5_0(x, out, blocks);
@@ -58,6 +75,9 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
   else if (type == NVFP4) quantizeNVFP4(x, out, blocks);
   else if (type == Q1_0) quantizeQ1_0(x, out, blocks);
   else if (type == Q2_0) quantizeQ2_0(x, out, blocks);
+  else if (type == IQ2_S) quantizeIQ2_S(x, out, blocks, 0);
+  else if (type == IQ3_XXS) quantizeIQ3_XXS(x, out, blocks, 0);
+  else if (type == IQ3_S) quantizeIQ3_S(x, out, blocks, 0);
   else return false;
   return true;
 }
@@ -67,6 +87,9 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
  * values, qw holding n weights shared by every row. False for types whose quantizer takes no weights.
  */
 export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32, n: i32, qw: usize): bool {
+  resetSearch();
+  if (!(type == Q4_0 || type == Q4_1 || type == Q5_0 || type == Q5_1 || (type >= Q2_K && type <= Q6_K) || type == IQ4_NL || type == IQ4_XS ||
+    type == IQ2_XXS || type == IQ2_XS || type == IQ2_S || type == IQ3_XXS || type == IQ3_S)) return false;
   const rowBytes = <usize>ggufBlockBytes(type) * <usize>(n / ggufBlockSize(type));
   for (let r = 0; r < rows; r++) {
     const src = x + <usize>r * (<usize>n << 2), dst = out + <usize>r * rowBytes;
@@ -82,6 +105,11 @@ export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32,
     else if (type == Q6_K) quantizeQ6_K(src, dst, blocks, qw);
     else if (type == IQ4_NL) quantizeIQ4_NL(src, dst, blocks, qw);
     else if (type == IQ4_XS) quantizeIQ4_XS(src, dst, blocks, qw);
+    else if (type == IQ2_XXS) quantizeIQ2_XXS(src, dst, blocks, qw);
+    else if (type == IQ2_XS) quantizeIQ2_XS(src, dst, blocks, qw);
+    else if (type == IQ2_S) quantizeIQ2_S(src, dst, blocks, qw);
+    else if (type == IQ3_XXS) quantizeIQ3_XXS(src, dst, blocks, qw);
+    else if (type == IQ3_S) quantizeIQ3_S(src, dst, blocks, qw);
     else return false;
   }
   return true;

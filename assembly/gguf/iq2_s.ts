@@ -1,7 +1,9 @@
 // IQ2_S: super-blocks of 256 values: fp16 d, 32 bytes of grid index low bits, 32 bytes of sign bits
 // (one byte per 8 values), 8 bytes of grid index high bits (2 per 8 values), 8 bytes of two 4-bit
 // scales (one per 16 values); x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_S_GRID } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -43,4 +45,50 @@ export function unpackIQ2_S(block: usize): void {
     setScale(2 * ib + 1, 2 * (sc >> 4) + 1, 0);
   }
   setD(0, loadF16(block) * <f32>0.125, 0);
+}
+
+// ggml's quantizer, reference (qw 0: weights sigma2 / 4 + x^2) or importance-weighted: per 16 values
+// the magnitudes fitted to grid points (10-bit indices), 8 sign bits a group, 4-bit scales.
+export function quantizeIQ2_S(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ2_S_BYTES;
+    memory.fill(dst, 0, IQ2_S_BYTES);
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 16; ib++) {
+      const xb = src + (<usize>ib << 6);
+      if (qw) importance(xb, qw + (<usize>(256 * b + 16 * ib) << 2), sigma2, 16, WEIGHTS);
+      else for (let i = 0; i < 16; i++) store<f32>(WEIGHTS + (<usize>i << 2), <f32>0.25 * sigma2 + load<f32>(xb + (<usize>i << 2)) * load<f32>(xb + (<usize>i << 2)));
+      for (let i = 0; i < 16; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
+      let s0 = signsOf(xb, WEIGHTS, XVAL, false), s1 = signsOf(xb + 32, WEIGHTS + 32, XVAL + 32, false);
+      let m = load<f32>(XVAL);
+      for (let i = 1; i < 16; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      if (m < 1e-8) continue;
+      let scale = fitOnGrid(16, 3, WEIGHTS, m, m / 5, 9, 0.1, true, true, true);
+      if (scale < 0) {
+        scale = -scale;
+        s0 = ~s0 & 255;
+        s1 = ~s1 & 255;
+      }
+      for (let k = 0; k < 2; k++) {
+        const i8 = 2 * ib + k, gi = gridIndexOf(k);
+        store<u8>(dst + 2 + <usize>i8, <u8>gi);
+        const h = dst + 66 + <usize>(i8 >> 2);
+        store<u8>(h, load<u8>(h) | <u8>((gi >> 8) << (2 * (i8 & 3))));
+        store<u8>(dst + 34 + <usize>i8, <u8>(k ? s1 : s0));
+      }
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) continue;
+    const d: f32 = maxScale / 31;
+    storeF16(dst, d * <f32>0.9875);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 16; ib++) {
+      const l = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const at = dst + 74 + <usize>(ib >> 1);
+      store<u8>(at, load<u8>(at) | <u8>(ib & 1 ? l << 4 : l));
+    }
+  }
 }

@@ -1,7 +1,9 @@
 // IQ2_XS: super-blocks of 256 values: fp16 d, 32 16-bit words (a 9-bit grid index and a 7-bit sign
 // index per 8 values), then 8 bytes of two 4-bit scales (one per 16 values);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_XS_GRID, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -40,4 +42,47 @@ export function unpackIQ2_XS(block: usize): void {
     setScale(2 * ib + 1, 2 * (sc >> 4) + 1, 0);
   }
   setD(0, loadF16(block) * <f32>0.125, 0);
+}
+
+// ggml's quantizer (it needs importance weights qw): as IQ2_XXS's per 16 values, signs to 7 bits a
+// group of 8, a 9-bit grid index, the 16 scales in 4 bits.
+export function quantizeIQ2_XS(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ2_XS_BYTES;
+    memory.fill(dst, 0, IQ2_XS_BYTES);
+    const sigma2: f32 = sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 16; ib++) {
+      const xb = src + (<usize>ib << 6);
+      importance(xb, qw + (<usize>(256 * b + 16 * ib) << 2), sigma2, 16, WEIGHTS);
+      for (let i = 0; i < 16; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
+      let s0 = signsOf(xb, WEIGHTS, XVAL, true) & 127, s1 = signsOf(xb + 32, WEIGHTS + 32, XVAL + 32, true) & 127;
+      let m = load<f32>(XVAL);
+      for (let i = 1; i < 16; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      if (m < GROUP_MAX_EPS) continue;
+      let scale = fitOnGrid(16, 3, WEIGHTS, m, m / 5, 9, 0.1, true, true, true);
+      if (scale < 0) {
+        scale = -scale;
+        s0 = ~s0 & 127;
+        s1 = ~s1 & 127;
+      }
+      store<u16>(dst + 2 + (<usize>(2 * ib) << 1), <u16>(gridIndexOf(0) | (s0 << 9)));
+      store<u16>(dst + 2 + (<usize>(2 * ib + 1) << 1), <u16>(gridIndexOf(1) | (s1 << 9)));
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) {
+      memory.fill(dst, 0, IQ2_XS_BYTES);
+      continue;
+    }
+    const d: f32 = maxScale / 31;
+    storeF16(dst, d);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 16; ib++) {
+      const l = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const at = dst + 66 + <usize>(ib >> 1);
+      store<u8>(at, load<u8>(at) | <u8>(ib & 1 ? l << 4 : l));
+    }
+  }
 }

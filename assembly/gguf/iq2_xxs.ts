@@ -1,7 +1,9 @@
 // IQ2_XXS: super-blocks of 256 values: fp16 d, then per 32 values 8 bytes: four grid indices (one
 // per 8 values) and a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { fitOnGrid, gridIndexOf, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_XXS_GRID, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -41,4 +43,51 @@ export function unpackIQ2_XXS(block: usize): void {
     setScale(2 * ib + 1, ls, 0);
   }
   setD(0, loadF16(block) * <f32>0.125, 0);
+}
+
+// ggml's quantizer (it needs importance weights qw): per 32 values, signs to 7 bits a group of 8,
+// the magnitudes fitted to grid points by fitOnGrid from make_qp_quants' scale, the 8 scales in 4 bits.
+export function quantizeIQ2_XXS(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ2_XXS_BYTES;
+    memory.fill(dst, 0, IQ2_XXS_BYTES);
+    const sigma2: f32 = sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 8; ib++) {
+      const xb = src + (<usize>ib << 7);
+      importance(xb, qw + (<usize>(256 * b + 32 * ib) << 2), sigma2, 32, WEIGHTS);
+      for (let i = 0; i < 32; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
+      let signs: u32 = 0;
+      for (let k = 0; k < 4; k++) signs |= <u32>(signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), true) & 127) << (7 * k);
+      let m = load<f32>(XVAL);
+      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      if (m < GROUP_MAX_EPS) continue;
+      const start = fitPositive(32, 4, XVAL, LBEST, WEIGHTS);
+      const effMax = start * 3;
+      if (effMax <= 0) continue;
+      let scale = fitOnGrid(32, 3, WEIGHTS, effMax, start, 6, 0.1, false, false, false);
+      if (scale < 0) {
+        scale = -scale;
+        signs = ~signs & 0x0fffffff;
+      }
+      const q = dst + 2 + (<usize>ib << 3);
+      for (let k = 0; k < 4; k++) store<u8>(q + <usize>k, <u8>gridIndexOf(k));
+      store<u32>(q + 4, signs);
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) {
+      memory.fill(dst, 0, IQ2_XXS_BYTES);
+      continue;
+    }
+    const d: f32 = maxScale / 31;
+    storeF16(dst, d);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 8; ib++) {
+      const l = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const at = dst + 2 + (<usize>ib << 3) + 4;
+      store<u32>(at, load<u32>(at) | (<u32>l << 28));
+    }
+  }
 }

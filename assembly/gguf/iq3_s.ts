@@ -1,7 +1,10 @@
 // IQ3_S: super-blocks of 256 values: fp16 d, 64 bytes of grid index low bits (one per 4 values), 8
 // bytes of their 9th bits, 32 bytes of sign bits (one byte per 8 values), 4 bytes of two 4-bit
 // scales (one per 32 values); x = d * (1 + 2 s) * grid lane * sign.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { SCALES, sumSquares, WEIGHTS } from "./fit";
+import { weightsOf } from "./iq3_xxs";
+import { fitOnGrid, gridIndexOf, signsOf, XVAL } from "./iqsearch";
 import { iq3sLane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -51,4 +54,48 @@ export function unpackIQ3_S(block: usize): void {
     setScale(2 * ib + 1, scale(block, ib), 0);
   }
   setD(0, loadF16(block), 0);
+}
+
+// ggml's quantizer, reference (qw 0: weights x^2) or importance-weighted: per 32 values, 8 sign bits
+// a group of 8, groups of 4 magnitudes fitted to grid points (9-bit indices), the scales in 4 bits.
+export function quantizeIQ3_S(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ3_S_BYTES;
+    memory.fill(dst, 0, IQ3_S_BYTES);
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 8; ib++) {
+      const xb = src + (<usize>ib << 7);
+      weightsOf(xb, qw ? qw + (<usize>(256 * b + 32 * ib) << 2) : 0, sigma2);
+      let signs: u32 = 0;
+      for (let k = 0; k < 4; k++) signs |= <u32>signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), false) << (8 * k);
+      let m = load<f32>(XVAL);
+      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      if (m == 0) continue;
+      let scale = fitOnGrid(32, 8, WEIGHTS, m, m / 15, 9, 0.2, true, false, false);
+      if (scale < 0) {
+        scale = -scale;
+        signs = ~signs;
+      }
+      for (let k = 0; k < 8; k++) {
+        const gi = gridIndexOf(k);
+        store<u8>(dst + 2 + <usize>(8 * ib + k), <u8>gi);
+        const h = dst + 66 + <usize>ib;
+        store<u8>(h, load<u8>(h) | <u8>((gi >> 8) << k));
+      }
+      store<u32>(dst + 74 + (<usize>ib << 2), signs);
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) continue;
+    const d: f32 = maxScale / 31;
+    storeF16(dst, d * <f32>1.033);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 8; ib += 2) {
+      const l1 = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const l2 = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>(ib + 1) << 2)) - 1))));
+      store<u8>(dst + 106 + <usize>(ib >> 1), <u8>(l1 | (l2 << 4)));
+    }
+  }
 }

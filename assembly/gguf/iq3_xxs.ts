@@ -1,7 +1,9 @@
 // IQ3_XXS: super-blocks of 256 values: fp16 d, 64 bytes of grid indices (one per 4 values), then
 // per 32 values a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 2 * grid lane * sign.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq3xxsLane, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -43,4 +45,53 @@ export function unpackIQ3_XXS(block: usize): void {
     setScale(2 * ib + 1, ls, 0);
   }
   setD(0, loadF16(block) * <f32>0.25, 0);
+}
+
+// ggml's quantizer, reference (qw 0: weights x^2) or importance-weighted: per 32 values, signs to 7
+// bits a group of 8, groups of 4 magnitudes fitted to grid points, the scales in 4 bits.
+export function quantizeIQ3_XXS(x: usize, out: usize, blocks: i32, qw: usize): void {
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ3_XXS_BYTES;
+    memory.fill(dst, 0, IQ3_XXS_BYTES);
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 8; ib++) {
+      const xb = src + (<usize>ib << 7);
+      weightsOf(xb, qw ? qw + (<usize>(256 * b + 32 * ib) << 2) : 0, sigma2);
+      let signs: u32 = 0;
+      for (let k = 0; k < 4; k++) signs |= <u32>(signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), true) & 127) << (7 * k);
+      let m = load<f32>(XVAL);
+      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      if (m < 1e-8) continue;
+      let scale = fitOnGrid(32, 8, WEIGHTS, m, m / 15, 15, 0.2, true, true, true);
+      if (scale < 0) {
+        scale = -scale;
+        signs = ~signs & 0x0fffffff;
+      }
+      for (let k = 0; k < 8; k++) store<u8>(dst + 2 + <usize>(8 * ib + k), <u8>gridIndexOf(k));
+      store<u32>(dst + 66 + (<usize>ib << 2), signs);
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) {
+      memory.fill(dst, 0, IQ3_XXS_BYTES);
+      continue;
+    }
+    const d: f32 = maxScale / 31;
+    storeF16(dst, d * <f32>1.0125);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 8; ib++) {
+      const l = max(0, min(15, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const at = dst + 66 + (<usize>ib << 2);
+      store<u32>(at, load<u32>(at) | (<u32>l << 28));
+    }
+  }
+}
+
+/** The weights of 32 values at WEIGHTS (qw * sqrt(sigma2 + x^2), or x^2 without qw) and their roots at WAUX. */
+export function weightsOf(xb: usize, qw: usize, sigma2: f32): void {
+  if (qw) importance(xb, qw, sigma2, 32, WEIGHTS);
+  else for (let i = 0; i < 32; i++) store<f32>(WEIGHTS + (<usize>i << 2), load<f32>(xb + (<usize>i << 2)) * load<f32>(xb + (<usize>i << 2)));
+  for (let i = 0; i < 32; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
 }

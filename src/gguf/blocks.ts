@@ -1,8 +1,8 @@
 import { expectTypedArray } from "../check.js";
 import type { Context } from "../context.js";
 import { QsimdError } from "../errors.js";
-import { withOperands } from "../operands.js";
-import { isResident, type ResidentBuffer } from "../resident.js";
+import { type Operands, withOperands } from "../operands.js";
+import { isResident, ResidentBuffer, residentApi } from "../resident.js";
 import { type GgufType, ggufType } from "./types.js";
 
 export interface GgufQuantizeOptions {
@@ -14,6 +14,8 @@ export interface GgufQuantizeOptions {
    */
   imatrix?: Float32Array;
 }
+
+const NEEDS_IMATRIX = new Set(["IQ2_XXS", "IQ2_XS", "IQ1_S"]);
 
 function blocksOf(type: GgufType, count: number, what: string): number {
   if (!Number.isSafeInteger(count) || count < 0) throw new QsimdError("INVALID_ARGUMENT", `${what} must be an integer >= 0, got ${count}`);
@@ -29,7 +31,23 @@ export function ggufApi(ctx: Context) {
   // Float types go through the conversion kernels; a block format counts when the wasm has the kernel
   // (asked with 0 blocks, which touches nothing) and its block size agrees with the table.
   const layoutAgrees = (type: GgufType) => e.ggufBlockBytes(type.id) === type.blockBytes && e.ggufBlockSize(type.id) === type.blockSize;
-  const canQuantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufQuantize(type.id, 0, 0, 0));
+  // ggml quantizes these only with importance weights.
+  const needsImatrix = (type: GgufType) => NEEDS_IMATRIX.has(type.name) && layoutAgrees(type) && e.ggufQuantizeWeighted(type.id, 0, 0, 0, 0, 0);
+  const canQuantize = (type: GgufType) => type.blockSize === 1 || needsImatrix(type) || (layoutAgrees(type) && e.ggufQuantize(type.id, 0, 0, 0));
+  // The grid i-quants' search tables, made the first time each is needed and kept.
+  const workspaces = new Map<number, ResidentBuffer>();
+  const { alloc } = residentApi(ctx);
+  function useWorkspace(type: GgufType, ops: Operands): void {
+    const bytes = e.ggufWorkspaceBytes(type.id);
+    if (!bytes) return;
+    let work = workspaces.get(bytes);
+    if (!work) {
+      work = alloc(bytes);
+      memory.of(Uint8Array).fill(0, ResidentBuffer.address(work, ctx.heap, "workspace"), ResidentBuffer.address(work, ctx.heap, "workspace") + 4);
+      workspaces.set(bytes, work);
+    }
+    e.ggufUseWorkspace(type.id, ops.input(work, bytes, "the search workspace", "its size"));
+  }
   const canDequantize = (type: GgufType) => type.blockSize === 1 || (layoutAgrees(type) && e.ggufDequantize(type.id, 0, 0, 0));
 
   function unsupported(type: GgufType, what: string): QsimdError {
@@ -58,6 +76,9 @@ export function ggufApi(ctx: Context) {
         if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `imatrix[${bad}] is ${imatrix[bad]}: importance weights must be finite and >= 0`);
       }
       if (!canQuantize(t)) throw unsupported(t, "quantization");
+      if (!imatrix && needsImatrix(t)) {
+        throw new QsimdError("INVALID_ARGUMENT", `${t.name} needs importance weights (the imatrix option): ggml quantizes it only with an importance matrix`);
+      }
       const out = new Uint8Array(blocks * t.blockBytes);
       if (t.name === "F32") return (out.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)), out);
       withOperands(ctx, (ops) => {
@@ -67,7 +88,13 @@ export function ggufApi(ctx: Context) {
         const po = ops.alloc(out.length);
         if (t.name === "F16") e.f32ToF16(px, po, x.length);
         else if (t.name === "BF16") e.f32ToBf16(px, po, x.length);
-        else if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? x.length / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
+        else {
+          useWorkspace(t, ops);
+          if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? x.length / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
+          if (e.ggufQuantizeFailed()) {
+            throw new QsimdError("INVALID_ARGUMENT", `x is too large for ${t.name}'s grid search (no finite distance to any grid point; ggml aborts on such rows): scale the values down`);
+          }
+        }
         memory.copyOut(po, out, 0, out.length);
       });
       return out;

@@ -1,0 +1,273 @@
+// What ggml's grid i-quant quantizers search: for every point of the lattice that a group of 8
+// (IQ2, IQ1) or 4 (IQ3) codes can land on, either its grid entry, or, off the grid, its neighbours:
+// the grid entries at the nwant smallest squared distances, in order of distance, then index (the
+// order ggml's qsort leaves them in). ggml builds the whole map at start-up; here each neighbour
+// list is made the first time a point is met, into a workspace the caller keeps per instance.
+//
+// Workspace: i32 ready flag, i32 pool cursor, i32 map[mapSize] (grid index >= 0; -1 not seen yet;
+// -(offset + 2) for a neighbour list at pool[offset]: count, then the entries), u16 pool.
+import { nearestInt } from "./common";
+import { IQ1_GRID, IQ2_S_GRID, IQ2_XS_GRID, IQ2_XXS_GRID, IQ3_S_GRID, IQ3_XXS_GRID } from "./grids";
+
+// Families of grids: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M, IQ3_XXS, IQ3_S.
+const POOL: StaticArray<i32> = [417400, 551722, 209100, 1375339, 22825, 28317]; // every list, counted offline
+const NWANT: StaticArray<i32> = [2, 2, 1, 3, 2, 3];
+
+export function familyOf(type: i32): i32 {
+  switch (type) {
+    case 16: return 0;
+    case 17: return 1;
+    case 22: return 2;
+    case 19: case 29: return 3;
+    case 18: return 4;
+    case 21: return 5;
+  }
+  return -1;
+}
+
+// @ts-ignore: decorator
+@inline function gridOf(f: i32): StaticArray<u16> {
+  return f == 0 ? IQ2_XXS_GRID : f == 1 ? IQ2_XS_GRID : f == 2 ? IQ2_S_GRID : f == 3 ? IQ1_GRID : f == 4 ? IQ3_XXS_GRID : IQ3_S_GRID;
+}
+
+// @ts-ignore: decorator
+@inline function mapSize(f: i32): i32 {
+  return f >= 4 ? 4096 : 43692;
+}
+
+export function workspaceBytes(f: i32): usize {
+  return f < 0 ? 0 : 8 + (<usize>mapSize(f) << 2) + (<usize>unchecked(POOL[f]) << 1);
+}
+
+// The workspace in use and its family (set by useWorkspace for each quantizer call).
+let work: usize = 0;
+let family: i32 = 0;
+let lanes: i32 = 8;
+let bits: i32 = 2;
+let grid: StaticArray<u16> = IQ2_XXS_GRID;
+
+/** Level (2 l + 1) of lane i of grid entry j of the family in use. */
+// @ts-ignore: decorator
+@inline export function level(j: i32, i: i32): i32 {
+  return 2 * ((<i32>unchecked(grid[j]) >> (bits * i)) & ((1 << bits) - 1)) + 1;
+}
+
+export function useWorkspace(f: i32, ptr: usize): void {
+  work = ptr;
+  family = f;
+  lanes = f >= 4 ? 4 : 8;
+  bits = f >= 4 ? 3 : 2;
+  grid = gridOf(f);
+  if (load<i32>(ptr) == 1) return;
+  const map = ptr + 8;
+  for (let u = 0; u < mapSize(f); u++) store<i32>(map + (<usize>u << 2), -1);
+  for (let j = 0; j < grid.length; j++) store<i32>(map + (<usize>unchecked(grid[j]) << 2), j);
+  store<i32>(ptr, 1);
+  store<i32>(ptr, 0, 4);
+}
+
+const DIST = memory.data(2048 << 2);
+
+/** Grid index of point u (lanes of `bits` bits), or -(offset + 1) of its neighbour list in the pool. */
+export function lookup(u: i32): i32 {
+  const at = work + 8 + (<usize>u << 2);
+  const m = load<i32>(at);
+  if (m >= 0) return m;
+  if (m != -1) return m + 1;
+  const n = grid.length, mask = (1 << bits) - 1;
+  for (let j = 0; j < n; j++) {
+    let d2 = 0;
+    for (let i = 0; i < lanes; i++) {
+      const diff = level(j, i) - (2 * ((u >> (bits * i)) & mask) + 1);
+      d2 += diff * diff;
+    }
+    store<i32>(DIST + (<usize>j << 2), d2);
+  }
+  const pool = work + 8 + (<usize>mapSize(family) << 2);
+  const start = load<i32>(work, 4);
+  let cursor = start + 1, below = -1;
+  // The nwant smallest distances, one after the other; each one's entries in index order.
+  for (let k = 0; k < unchecked(NWANT[family]); k++) {
+    let next = i32.MAX_VALUE;
+    for (let j = 0; j < n; j++) {
+      const d2 = load<i32>(DIST + (<usize>j << 2));
+      if (d2 > below && d2 < next) next = d2;
+    }
+    if (next == i32.MAX_VALUE) break;
+    for (let j = 0; j < n; j++) {
+      if (load<i32>(DIST + (<usize>j << 2)) == next) {
+        store<u16>(pool + (<usize>cursor << 1), <u16>j);
+        cursor++;
+      }
+    }
+    below = next;
+  }
+  store<u16>(pool + (<usize>start << 1), <u16>(cursor - start - 1));
+  store<i32>(work, cursor, 4);
+  store<i32>(at, -(start + 2));
+  return -(start + 1);
+}
+
+/**
+ * The neighbour (list at pool offset -code - 1) nearest to scale * level in the weighted squared
+ * distance to xval, its lanes (levels 0..) into L; -1 when no distance is below FLT_MAX (ggml
+ * asserts there: the huge rows).
+ */
+export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32, L: usize): i32 {
+  const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
+  const count = <i32>load<u16>(list);
+  let best = f32.MAX_VALUE, index = -1;
+  for (let t = 1; t <= count; t++) {
+    const j = <i32>load<u16>(list + (<usize>t << 1));
+    let d2: f32 = 0;
+    for (let i = 0; i < lanes; i++) {
+      const diff = scale * <f32>level(j, i) - load<f32>(xval + (<usize>i << 2));
+      d2 += load<f32>(weight + (<usize>i << 2)) * diff * diff;
+    }
+    if (d2 < best) {
+      best = d2;
+      index = j;
+    }
+  }
+  if (index >= 0) for (let i = 0; i < lanes; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
+  return index;
+}
+
+/** The grid point of n / lanes groups of codes at L: lanes packed `bits` bits each. */
+// @ts-ignore: decorator
+@inline export function pointOf(L: usize): i32 {
+  let u = 0;
+  for (let i = 0; i < lanes; i++) u |= <i32>load<i8>(L + <usize>i) << (bits * i);
+  return u;
+}
+
+/** Set when a search meets what makes ggml abort (no finite distance: rows near 1e30). */
+export let searchFailed = false;
+
+export function resetSearch(): void {
+  searchFailed = false;
+}
+
+// Scratch for one block of up to 32 values.
+export const XVAL = memory.data(32 << 2);
+export const WAUX = memory.data(32 << 2);
+export const LBEST = memory.data(32);
+const LAUX = memory.data(32);
+const ON_GRID = memory.data(8);
+const ON_GRID_AUX = memory.data(8);
+
+/**
+ * |x| of 8 values into xval and their sign bits (returned); with `parity`, ggml's IQ2_XXS / IQ2_XS /
+ * IQ3_XXS rule: an odd number of negatives flips the value of least weight * x^2 back, so that 7 bits
+ * hold the signs.
+ */
+export function signsOf(x: usize, weight: usize, xval: usize, parity: bool): i32 {
+  let s = 0, flips = 0;
+  for (let i = 0; i < 8; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (v >= 0) store<f32>(xval + (<usize>i << 2), v);
+    else {
+      store<f32>(xval + (<usize>i << 2), -v);
+      flips++;
+      s |= 1 << i;
+    }
+  }
+  if (parity && flips & 1) {
+    let imin = 0;
+    let least = load<f32>(weight) * load<f32>(x) * load<f32>(x);
+    for (let i = 1; i < 8; i++) {
+      const v = load<f32>(x + (<usize>i << 2));
+      const a = load<f32>(weight + (<usize>i << 2)) * v * v;
+      if (a < least) {
+        least = a;
+        imin = i;
+      }
+    }
+    store<f32>(xval + (<usize>imin << 2), -load<f32>(xval + (<usize>imin << 2)));
+    s ^= 1 << imin;
+  }
+  return s;
+}
+
+// sum(w xval q) and sum(w q q) for q = 2 L + 1 over n values; the second left in sumQ2.
+let sumQ2: f32 = 0;
+// @ts-ignore: decorator
+@inline function sums(n: i32, xval: usize, weight: usize, L: usize): f32 {
+  let qx: f32 = 0, q2: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const w = load<f32>(weight + (<usize>i << 2));
+    const q = <f32>(<i32>load<i8>(L + <usize>i) * 2 + 1);
+    qx += w * load<f32>(xval + (<usize>i << 2)) * q;
+    q2 += w * q * q;
+  }
+  sumQ2 = q2;
+  return qx;
+}
+
+// Whether the last group's codes were a grid point themselves (before any neighbour was taken).
+let lastOnGrid = false;
+
+// Codes round(0.5 (id x - 1)) in [0, K - 1] of one group into L; its grid index, or a neighbour's.
+// @ts-ignore: decorator
+@inline function groupOnGrid(K: i32, id: f32, scale: f32, xval: usize, waux: usize, L: usize): i32 {
+  for (let i = 0; i < lanes; i++) {
+    const l = nearestInt(<f32>0.5 * (id * load<f32>(xval + (<usize>i << 2)) - 1));
+    store<i8>(L + <usize>i, <i8>max(0, min(K - 1, l)));
+  }
+  const gi = lookup(pointOf(L));
+  lastOnGrid = gi >= 0;
+  if (gi >= 0) return gi;
+  const best = bestNeighbour(gi, xval, waux, scale, L);
+  if (best < 0) searchFailed = true;
+  return best;
+}
+
+/**
+ * ggml's search for the scale of n values (|x| at XVAL) whose groups of `lanes` codes in [0, K - 1]
+ * must be grid points: 2 steps + 1 candidate scales around (2K - 1) / base, then the codes again for
+ * the best scale where a group was off the grid. `track` keeps which groups were on the grid with
+ * the best candidate (IQ2_XS, IQ2_S, IQ3 types), and `skip` leaves those as they are (IQ2_XS, IQ2_S,
+ * IQ3_XXS); without tracking (IQ2_XXS) every group is done again. The codes end in LBEST.
+ */
+export function fitOnGrid(n: i32, K: i32, weight: usize, base: f32, start: f32, steps: i32, step: f32, track: bool, onGridAtStart: bool, skip: bool): f32 {
+  const groups = n / lanes;
+  let best: f32 = 0, scale = start;
+  for (let g = 0; g < groups; g++) store<u8>(ON_GRID + <usize>g, onGridAtStart ? 1 : 0);
+  for (let is = -steps; is <= steps; is++) {
+    const id: f32 = (<f32>(K * 2 - 1) + <f32>is * step) / base;
+    const thisScale: f32 = 1 / id;
+    for (let g = 0; g < groups; g++) {
+      const o = <usize>(g * lanes);
+      groupOnGrid(K, id, thisScale, XVAL + (o << 2), WAUX + (o << 2), LAUX + o);
+      store<u8>(ON_GRID_AUX + <usize>g, <u8>(lastOnGrid ? 1 : 0));
+    }
+    const qx = sums(n, XVAL, weight, LAUX);
+    if (sumQ2 > 0 && qx * qx > best * sumQ2) {
+      scale = qx / sumQ2;
+      best = scale * qx;
+      memory.copy(LBEST, LAUX, n);
+      if (track) memory.copy(ON_GRID, ON_GRID_AUX, groups);
+    }
+  }
+  let off = 0;
+  for (let g = 0; g < groups; g++) if (!load<u8>(ON_GRID + <usize>g)) off++;
+  if (off > 0 && scale > 0) {
+    const id: f32 = 1 / scale;
+    for (let g = 0; g < groups; g++) {
+      if (skip && load<u8>(ON_GRID + <usize>g)) continue;
+      const o = <usize>(g * lanes);
+      const gi = groupOnGrid(K, id, scale, XVAL + (o << 2), WAUX + (o << 2), LBEST + o);
+      if (gi >= 0) for (let i = 0; i < lanes; i++) store<i8>(LBEST + o + <usize>i, <i8>((level(gi, i) - 1) >> 1));
+    }
+    const qx = sums(n, XVAL, weight, LBEST);
+    if (sumQ2 > 0) scale = qx / sumQ2;
+  }
+  return scale;
+}
+
+/** The grid index of group g of LBEST, or -1 (and searchFailed) when it is off the grid. */
+export function gridIndexOf(g: i32): i32 {
+  const gi = lookup(pointOf(LBEST + <usize>(g * lanes)));
+  if (gi < 0) searchFailed = true;
+  return gi < 0 ? 0 : gi;
+}
