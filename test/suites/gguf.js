@@ -3,7 +3,6 @@
 import { equal, ok, rejects, sameBits } from "../lib/assert.js";
 import { needShared, runnableVariants } from "../lib/env.js";
 
-/** The formats qsimd quantizes; each must match every reference case of its type, with and without importance weights. */
 /** The formats with dot products (vecDot, tensor). */
 const DOT_FORMATS = [
   "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
@@ -12,9 +11,11 @@ const DOT_FORMATS = [
 ];
 /** Formats whose dequantizer is implemented ahead of their quantizer (ggml's grid i-quants). */
 const DEQUANTIZE_ONLY = ["iq1_s", "iq1_m"];
+/** The formats qsimd quantizes; each must match every reference case of its type, with and without importance weights. */
 export const GGUF_FORMATS = [
   "q4_0", "q4_1", "q5_0", "q5_1", "q8_0", "q8_1", "q8_K", "q2_K", "q3_K", "q4_K", "q5_K", "q6_K",
   "iq4_nl", "iq4_xs", "tq1_0", "tq2_0", "mxfp4", "nvfp4", "q1_0", "q2_0",
+  "iq2_xxs", "iq2_xs", "iq2_s", "iq3_xxs", "iq3_s",
 ];
 
 export default function gguf(test, env) {
