@@ -27,8 +27,8 @@ import { dequantizeIQ2_S, IQ2_S_BYTES, quantizeIQ2_S } from "./iq2_s";
 import { dequantizeIQ3_XXS, IQ3_XXS_BYTES, quantizeIQ3_XXS } from "./iq3_xxs";
 import { dequantizeIQ3_S, IQ3_S_BYTES, quantizeIQ3_S } from "./iq3_s";
 import { familyOf, resetSearch, searchFailed, useWorkspace, workspaceBytes } from "./iqsearch";
-import { dequantizeIQ1_S, IQ1_S_BYTES } from "./iq1_s";
-import { dequantizeIQ1_M, IQ1_M_BYTES } from "./iq1_m";
+import { dequantizeIQ1_S, IQ1_S_BYTES, quantizeIQ1_S } from "./iq1_s";
+import { dequantizeIQ1_M, IQ1_M_BYTES, quantizeIQ1_M } from "./iq1_m";
 export { firstNonFinite } from "./common";
 
 const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
@@ -78,6 +78,7 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
   else if (type == IQ2_S) quantizeIQ2_S(x, out, blocks, 0);
   else if (type == IQ3_XXS) quantizeIQ3_XXS(x, out, blocks, 0);
   else if (type == IQ3_S) quantizeIQ3_S(x, out, blocks, 0);
+  else if (type == IQ1_M) quantizeIQ1_M(x, out, blocks, 0);
   else return false;
   return true;
 }
@@ -89,7 +90,7 @@ export function ggufQuantize(type: i32, x: usize, out: usize, blocks: i32): bool
 export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32, n: i32, qw: usize): bool {
   resetSearch();
   if (!(type == Q4_0 || type == Q4_1 || type == Q5_0 || type == Q5_1 || (type >= Q2_K && type <= Q6_K) || type == IQ4_NL || type == IQ4_XS ||
-    type == IQ2_XXS || type == IQ2_XS || type == IQ2_S || type == IQ3_XXS || type == IQ3_S)) return false;
+    type == IQ2_XXS || type == IQ2_XS || type == IQ2_S || type == IQ3_XXS || type == IQ3_S || type == IQ1_S || type == IQ1_M)) return false;
   const rowBytes = <usize>ggufBlockBytes(type) * <usize>(n / ggufBlockSize(type));
   for (let r = 0; r < rows; r++) {
     const src = x + <usize>r * (<usize>n << 2), dst = out + <usize>r * rowBytes;
@@ -110,6 +111,8 @@ export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32,
     else if (type == IQ2_S) quantizeIQ2_S(src, dst, blocks, qw);
     else if (type == IQ3_XXS) quantizeIQ3_XXS(src, dst, blocks, qw);
     else if (type == IQ3_S) quantizeIQ3_S(src, dst, blocks, qw);
+    else if (type == IQ1_S) quantizeIQ1_S(src, dst, blocks, qw);
+    else if (type == IQ1_M) quantizeIQ1_M(src, dst, blocks, qw);
     else return false;
   }
   return true;

@@ -2,7 +2,10 @@
 // their high bits and delta signs (a nibble per 8 values: 3 bits, then the sign), 8 bytes of 3-bit
 // scales (one per 16 values) whose four spare nibbles hold the fp16 d; x = d * (2 s + 1) *
 // (grid lane + delta), delta = +-1/8.
-import { reinterpretF16 } from "./common";
+import { nearestInt, reinterpretF16, storeF16 } from "./common";
+import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { setLevels } from "./iq1_s";
+import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, sortOrder } from "./iqsearch";
 import { iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -54,4 +57,162 @@ export function unpackIQ1_M(block: usize): void {
   }
   for (let k = 0; k < 16; k++) setScale(k, scale(block, k), 0);
   setD(0, superScale(block) * <f32>0.125, 0);
+}
+
+const X_P = memory.data(12);
+const X_M = memory.data(12);
+const SHIFTS = memory.data(16);
+const MASKS: StaticArray<u8> = [0x00, 0x80, 0x08, 0x88];
+const SUMQX = memory.data(16);
+const SUMQ2 = memory.data(16);
+
+// Adds run r (0, 1, 2: the level) of the sorted values [from, to) to the four (delta sign of the
+// first 8, of the last 8) candidates' sums, in ggml's order.
+// @ts-ignore: decorator
+@inline function addRun(xb: usize, weight: usize, from: i32, to: i32, r: i32): void {
+  const p = load<f32>(X_P + (<usize>r << 2)), m = load<f32>(X_M + (<usize>r << 2));
+  for (let j = from; j < to; j++) {
+    const i = load<i32>(ORDER + (<usize>j << 2));
+    const w = load<f32>(weight + (<usize>i << 2)), v = load<f32>(xb + (<usize>i << 2));
+    // Candidates 0: +, + / 1: +, - / 2: -, + / 3: -, - (first half, second half).
+    const first = i < 8;
+    const a = first ? p : p, bq = first ? p : m, c = first ? m : p;
+    store<f32>(SUMQX, load<f32>(SUMQX) + w * a * v);
+    store<f32>(SUMQX, load<f32>(SUMQX, 4) + w * bq * v, 4);
+    store<f32>(SUMQX, load<f32>(SUMQX, 8) + w * c * v, 8);
+    store<f32>(SUMQX, load<f32>(SUMQX, 12) + w * m * v, 12);
+    store<f32>(SUMQ2, load<f32>(SUMQ2) + w * a * a);
+    store<f32>(SUMQ2, load<f32>(SUMQ2, 4) + w * bq * bq, 4);
+    store<f32>(SUMQ2, load<f32>(SUMQ2, 8) + w * c * c, 8);
+    store<f32>(SUMQ2, load<f32>(SUMQ2, 12) + w * m * m, 12);
+  }
+}
+
+// The levels of half k (0, 1) of a 16-value block under candidate `shift`.
+// @ts-ignore: decorator
+@inline function halfLevels(shift: i32, k: i32): usize {
+  return k == 0 ? (shift < 2 ? X_P : X_M) : (shift % 2 == 0 ? X_P : X_M);
+}
+
+// ggml's quantizer, importance-weighted (qw) or with weights x^2 (qw 0): per 16 values the best split
+// of the sorted values into levels -1, 0, 1 with a delta sign per 8, groups of 8 onto the grid, then
+// the super-block scale fitted once more over all of them.
+export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): void {
+  setLevels(X_P, X_M);
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ1_M_BYTES;
+    memory.fill(dst, 0, IQ1_M_BYTES);
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 16; ib++) {
+      const xb = src + (<usize>ib << 6);
+      weights16(xb, qw ? qw + (<usize>(256 * b + 16 * ib) << 2) : 0, sigma2);
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      store<i8>(SHIFTS + <usize>ib, 0);
+      let m = abs(load<f32>(xb));
+      for (let i = 1; i < 16; i++) m = m > abs(load<f32>(xb + (<usize>i << 2))) ? m : abs(load<f32>(xb + (<usize>i << 2)));
+      if (m < 1e-7) continue;
+      sortOrder(xb, 16);
+      let best = -f32.MAX_VALUE, scale = m;
+      let b1 = -1, b2 = -1, bk = -1;
+      for (let i1 = 0; i1 <= 16; i1++) {
+        for (let i2 = i1; i2 <= 16; i2++) {
+          memory.fill(SUMQX, 0, 16);
+          memory.fill(SUMQ2, 0, 16);
+          addRun(xb, WEIGHTS, 0, i1, 0);
+          addRun(xb, WEIGHTS, i1, i2, 1);
+          addRun(xb, WEIGHTS, i2, 16, 2);
+          for (let k = 0; k < 4; k++) {
+            const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
+            if (q2 > 0 && qx * qx > best * q2) {
+              scale = qx / q2;
+              best = scale * qx;
+              b1 = i1;
+              b2 = i2;
+              bk = k;
+            }
+          }
+        }
+      }
+      if (b1 < 0 || b2 < 0 || bk < 0) continue;
+      for (let j = 0; j < 16; j++) store<i8>(LBEST + <usize>load<i32>(ORDER + (<usize>j << 2)), <i8>(j < b1 ? 0 : j < b2 ? 1 : 2));
+      if (scale < 0) {
+        for (let j = 0; j < 16; j++) store<i8>(LBEST + <usize>j, <i8>(2 - load<i8>(LBEST + <usize>j)));
+        scale = -scale;
+        bk = 3 - bk;
+      }
+      let onGrid = true;
+      let i0 = 0, i1x = 0;
+      for (let k = 0; k < 2; k++) {
+        let gi = lookup(pointOf(LBEST + <usize>(8 * k)));
+        if (gi < 0) {
+          onGrid = false;
+          gi = bestNeighbourIq1(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, halfLevels(bk, k), LBEST + <usize>(8 * k));
+        }
+        if (k == 0) i0 = gi;
+        else i1x = gi;
+      }
+      if (!onGrid) {
+        let qx: f32 = 0, q2: f32 = 0;
+        for (let k = 0; k < 2; k++) {
+          const xx = halfLevels(bk, k), gi = k ? i1x : i0;
+          for (let j = 0; j < 8; j++) {
+            const w = load<f32>(WEIGHTS + (<usize>(8 * k + j) << 2));
+            const q = load<f32>(xx + (<usize>((level(gi, j) - 1) >> 1) << 2));
+            qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
+            q2 += w * q * q;
+          }
+        }
+        if (qx > 0 && q2 > 0) scale = qx / q2;
+      }
+      store<u8>(dst + <usize>(2 * ib), <u8>i0);
+      store<u8>(dst + <usize>(2 * ib + 1), <u8>i1x);
+      store<u8>(dst + 32 + <usize>ib, <u8>((i0 >> 8) | ((i1x >> 8) << 4)));
+      checkScale(scale);
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      store<i8>(SHIFTS + <usize>ib, <i8>bk);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) continue;
+    let d: f32 = maxScale / 15;
+    const id: f32 = 1 / d;
+    let qx: f32 = 0, q2: f32 = 0;
+    for (let ib = 0; ib < 16; ib++) {
+      const l = max(0, min(7, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      const sc = dst + 48 + (<usize>(ib >> 2) << 1);
+      store<u16>(sc, load<u16>(sc) | <u16>(l << (3 * (ib & 3))));
+      const shift = <i32>load<i8>(SHIFTS + <usize>ib);
+      const h = dst + 32 + <usize>ib;
+      store<u8>(h, load<u8>(h) | unchecked(MASKS[shift]));
+      const xb = src + (<usize>ib << 6);
+      weights16(xb, qw ? qw + (<usize>(256 * b + 16 * ib) << 2) : 0, sigma2);
+      for (let k = 0; k < 2; k++) {
+        const xx = halfLevels(shift, k);
+        const gi = <i32>load<u8>(dst + <usize>(2 * ib + k)) + ((<i32>load<u8>(h) << (8 - 4 * k)) & 0x700);
+        for (let j = 0; j < 8; j++) {
+          const w = load<f32>(WEIGHTS + (<usize>(8 * k + j) << 2));
+          const q = load<f32>(xx + (<usize>((level(gi, j) - 1) >> 1) << 2)) * <f32>(l * 2 + 1);
+          qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
+          q2 += w * q * q;
+        }
+      }
+    }
+    if (q2 > 0) d = qx / q2;
+    storeF16(SCALE_BITS, d * <f32>1.1125);
+    const s = <i32>load<u16>(SCALE_BITS);
+    const sc = dst + 48;
+    store<u16>(sc, load<u16>(sc) | <u16>((s & 0x000f) << 12));
+    store<u16>(sc, load<u16>(sc, 2) | <u16>((s & 0x00f0) << 8), 2);
+    store<u16>(sc, load<u16>(sc, 4) | <u16>((s & 0x0f00) << 4), 4);
+    store<u16>(sc, load<u16>(sc, 6) | <u16>(s & 0xf000), 6);
+  }
+}
+
+const SCALE_BITS = memory.data(2);
+
+// Weights of 16 values (qw * sqrt(sigma2 + x^2), or x^2 without qw) at WEIGHTS.
+// @ts-ignore: decorator
+@inline function weights16(xb: usize, qw: usize, sigma2: f32): void {
+  if (qw) importance(xb, qw, sigma2, 16, WEIGHTS);
+  else for (let i = 0; i < 16; i++) store<f32>(WEIGHTS + (<usize>i << 2), load<f32>(xb + (<usize>i << 2)) * load<f32>(xb + (<usize>i << 2)));
 }

@@ -1,7 +1,9 @@
 // IQ1_S: super-blocks of 256 values: fp16 d, 32 bytes of grid index low bits (one per 8 values),
 // then per 32 values a 16-bit word: the indices' high bits (3 per 8 values), a 3-bit scale s and a
 // delta sign; x = d * (2 s + 1) * (grid lane + delta), delta = +-1/8.
-import { loadF16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
+import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, sortOrder } from "./iqsearch";
 import { iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -44,4 +46,120 @@ export function unpackIQ1_S(block: usize): void {
     setScale(2 * ib + 1, ls, 0);
   }
   setD(0, loadF16(block) * <f32>0.125, 0);
+}
+
+const X_P = memory.data(12);
+const X_M = memory.data(12);
+const SUMX = memory.data(33 << 2);
+const SUMW = memory.data(33 << 2);
+const SHIFTS = memory.data(8);
+const INDEX = memory.data(8);
+
+// The levels with the delta added (x_p) or subtracted (x_m).
+// @ts-ignore: decorator
+@inline export function setLevels(xp: usize, xm: usize): void {
+  store<f32>(xp, <f32>-1 + <f32>0.125); store<f32>(xp, 0.125, 4); store<f32>(xp, <f32>1 + <f32>0.125, 8);
+  store<f32>(xm, <f32>-1 - <f32>0.125); store<f32>(xm, -0.125, 4); store<f32>(xm, <f32>1 - <f32>0.125, 8);
+}
+
+// ggml's quantizer (it needs importance weights qw): per 32 values the best split of the sorted
+// values into levels -1, 0, 1 and the sign of the delta, then groups of 8 onto the grid.
+export function quantizeIQ1_S(x: usize, out: usize, blocks: i32, qw: usize): void {
+  setLevels(X_P, X_M);
+  for (let b = 0; b < blocks; b++) {
+    const src = x + (<usize>b << 10), dst = out + <usize>b * IQ1_S_BYTES;
+    memory.fill(dst, 0, IQ1_S_BYTES);
+    const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
+    let maxScale: f32 = 0;
+    for (let ib = 0; ib < 8; ib++) {
+      const xb = src + (<usize>ib << 7);
+      importance(xb, qw + (<usize>(256 * b + 32 * ib) << 2), sigma2, 32, WEIGHTS);
+      store<f32>(SCALES + (<usize>ib << 2), 0);
+      store<i8>(SHIFTS + <usize>ib, 1);
+      let m = abs(load<f32>(xb));
+      for (let i = 1; i < 32; i++) m = m > abs(load<f32>(xb + (<usize>i << 2))) ? m : abs(load<f32>(xb + (<usize>i << 2)));
+      if (m < 1e-12) continue;
+      sortOrder(xb, 32);
+      store<f32>(SUMX, 0);
+      store<f32>(SUMW, 0);
+      for (let j = 0; j < 32; j++) {
+        const i = <usize>load<i32>(ORDER + (<usize>j << 2));
+        const w = load<f32>(WEIGHTS + (i << 2));
+        store<f32>(SUMX + (<usize>(j + 1) << 2), load<f32>(SUMX + (<usize>j << 2)) + w * load<f32>(xb + (i << 2)));
+        store<f32>(SUMW + (<usize>(j + 1) << 2), load<f32>(SUMW + (<usize>j << 2)) + w);
+      }
+      let best = -f32.MAX_VALUE, scale = m;
+      let b1 = -1, b2 = -1, shift = 0;
+      for (let i1 = 0; i1 <= 32; i1++) {
+        for (let i2 = i1; i2 <= 32; i2++) {
+          const x0 = load<f32>(SUMX + (<usize>i1 << 2)) - load<f32>(SUMX), x1 = load<f32>(SUMX + (<usize>i2 << 2)) - load<f32>(SUMX + (<usize>i1 << 2)), x2 = load<f32>(SUMX + 128) - load<f32>(SUMX + (<usize>i2 << 2));
+          const w0 = load<f32>(SUMW + (<usize>i1 << 2)) - load<f32>(SUMW), w1 = load<f32>(SUMW + (<usize>i2 << 2)) - load<f32>(SUMW + (<usize>i1 << 2)), w2 = load<f32>(SUMW + 128) - load<f32>(SUMW + (<usize>i2 << 2));
+          for (let s = 0; s < 2; s++) {
+            const xx = s ? X_M : X_P;
+            const p0 = load<f32>(xx), p1 = load<f32>(xx, 4), p2 = load<f32>(xx, 8);
+            const qx = x0 * p0 + x1 * p1 + x2 * p2;
+            const q2 = w0 * p0 * p0 + w1 * p1 * p1 + w2 * p2 * p2;
+            if (q2 > 0 && qx * qx > best * q2) {
+              scale = qx / q2;
+              best = scale * qx;
+              b1 = i1;
+              b2 = i2;
+              shift = s ? -1 : 1;
+            }
+          }
+        }
+      }
+      if (b1 < 0 || b2 < 0 || shift == 0) continue;
+      for (let j = 0; j < 32; j++) store<i8>(LBEST + <usize>load<i32>(ORDER + (<usize>j << 2)), <i8>(j < b1 ? 0 : j < b2 ? 1 : 2));
+      if (scale < 0) {
+        for (let j = 0; j < 32; j++) store<i8>(LBEST + <usize>j, <i8>(2 - load<i8>(LBEST + <usize>j)));
+        scale = -scale;
+        shift = -shift;
+      }
+      const xx = shift == 1 ? X_P : X_M;
+      let onGrid = true;
+      for (let k = 0; k < 4; k++) {
+        let gi = lookup(pointOf(LBEST + <usize>(8 * k)));
+        if (gi < 0) {
+          onGrid = false;
+          gi = bestNeighbourIq1(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, xx, LBEST + <usize>(8 * k));
+        }
+        store<u16>(INDEX + (<usize>k << 1), <u16>gi);
+      }
+      if (!onGrid) {
+        let qx: f32 = 0, q2: f32 = 0;
+        for (let k = 0; k < 4; k++) {
+          const gi = <i32>load<u16>(INDEX + (<usize>k << 1));
+          for (let j = 0; j < 8; j++) {
+            const w = load<f32>(WEIGHTS + (<usize>(8 * k + j) << 2));
+            const q = load<f32>(xx + (<usize>((level(gi, j) - 1) >> 1) << 2));
+            qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
+            q2 += w * q * q;
+          }
+        }
+        if (qx > 0 && q2 > 0) scale = qx / q2;
+      }
+      let h = 0;
+      for (let k = 0; k < 4; k++) {
+        const gi = <i32>load<u16>(INDEX + (<usize>k << 1));
+        store<u8>(dst + 2 + <usize>(4 * ib + k), <u8>gi);
+        h |= (gi >> 8) << (3 * k);
+      }
+      store<u16>(dst + 34 + (<usize>ib << 1), <u16>h);
+      checkScale(scale);
+      store<f32>(SCALES + (<usize>ib << 2), scale);
+      store<i8>(SHIFTS + <usize>ib, <i8>shift);
+      maxScale = maxScale > scale ? maxScale : scale;
+    }
+    if (maxScale == 0) continue;
+    const d: f32 = maxScale / 15;
+    storeF16(dst, d * <f32>1.125);
+    const id: f32 = 1 / d;
+    for (let ib = 0; ib < 8; ib++) {
+      let l = max(0, min(7, nearestInt(<f32>0.5 * (id * load<f32>(SCALES + (<usize>ib << 2)) - 1))));
+      if (load<i8>(SHIFTS + <usize>ib) == -1) l |= 8;
+      const at = dst + 34 + (<usize>ib << 1);
+      store<u16>(at, load<u16>(at) | <u16>(l << 12));
+    }
+  }
 }

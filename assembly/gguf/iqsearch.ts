@@ -271,3 +271,55 @@ export function gridIndexOf(g: i32): i32 {
   if (gi < 0) searchFailed = true;
   return gi < 0 ? 0 : gi;
 }
+
+// ggml's IQ1 search: the 3 levels (-1, 0, 1) + delta of a group, the split of the sorted values into
+// 3 runs found exhaustively, groups of 8 then moved onto the grid.
+
+/** Value order of n floats at x: indices sorted by value, equal values in index order (a stable sort, as glibc's qsort). */
+export const ORDER = memory.data(32 << 2);
+export function sortOrder(x: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    let k = j;
+    while (k > 0 && v < load<f32>(x + (<usize>load<i32>(ORDER + (<usize>(k - 1) << 2)) << 2))) {
+      store<i32>(ORDER + (<usize>k << 2), load<i32>(ORDER + (<usize>(k - 1) << 2)));
+      k--;
+    }
+    store<i32>(ORDER + (<usize>k << 2), j);
+  }
+}
+
+/**
+ * IQ1's neighbour search: the neighbour of the point (list `code`) whose levels xg[lane] times scale
+ * lie nearest xval in the weighted squared distance; its lanes into L; -1 (searchFailed) when none
+ * has a finite distance.
+ */
+export function bestNeighbourIq1(code: i32, xval: usize, weight: usize, scale: f32, xg: usize, L: usize): i32 {
+  const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
+  const count = <i32>load<u16>(list);
+  let best = f32.MAX_VALUE, index = -1;
+  for (let t = 1; t <= count; t++) {
+    const j = <i32>load<u16>(list + (<usize>t << 1));
+    let d2: f32 = 0;
+    for (let i = 0; i < 8; i++) {
+      const q = load<f32>(xg + (<usize>((level(j, i) - 1) >> 1) << 2));
+      const diff = scale * q - load<f32>(xval + (<usize>i << 2));
+      d2 += load<f32>(weight + (<usize>i << 2)) * diff * diff;
+    }
+    if (d2 < best) {
+      best = d2;
+      index = j;
+    }
+  }
+  if (index < 0) {
+    searchFailed = true;
+    return 0;
+  }
+  for (let i = 0; i < 8; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
+  return index;
+}
+
+/** Sets searchFailed where ggml asserts scale >= 0 (a NaN scale: the huge rows). */
+export function checkScale(scale: f32): void {
+  if (!(scale >= 0)) searchFailed = true;
+}

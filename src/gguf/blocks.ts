@@ -92,7 +92,7 @@ export function ggufApi(ctx: Context) {
           useWorkspace(t, ops);
           if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? x.length / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
           if (e.ggufQuantizeFailed()) {
-            throw new QsimdError("INVALID_ARGUMENT", `x is too large for ${t.name}'s grid search (no finite distance to any grid point; ggml aborts on such rows): scale the values down`);
+            throw new QsimdError("INVALID_ARGUMENT", `x is too large for ${t.name}: its grid search finds no finite fit (ggml aborts on such rows, values near 1e30); scale the values down`);
           }
         }
         memory.copyOut(po, out, 0, out.length);
