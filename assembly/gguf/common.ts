@@ -110,6 +110,17 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   v128.store(out, f32x4.sub(f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(b))), vm), 48);
 }
 
+// 16 unsigned byte codes c as c * d + m, 16 floats at out.
+// @ts-ignore: decorator
+@inline export function addScaled16(out: usize, codes: v128, d: f32, m: f32): void {
+  const vd = f32x4.splat(d), vm = f32x4.splat(m);
+  const a = i16x8.extend_low_i8x16_u(codes), b = i16x8.extend_high_i8x16_u(codes);
+  v128.store(out, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(a)), vd), vm));
+  v128.store(out, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(a)), vd), vm), 16);
+  v128.store(out, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(b)), vd), vm), 32);
+  v128.store(out, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(b)), vd), vm), 48);
+}
+
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 // IQ4_NL: blocks of 32 values: fp16 d, then 16 bytes of 4-bit indices into a fixed non-linear
 // codebook (value j low nibble, j + 16 high nibble); x = d * codebook[index].
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -12,6 +12,13 @@ export const IQ4_CODEBOOK: StaticArray<i8> = [-127, -104, -83, -65, -49, -35, -2
 /** 32 values from 16 bytes of codebook indices, scaled by d. */
 // @ts-ignore: decorator
 @inline export function dequantizeIq4Run(q: usize, d: f32, out: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // The codebook looked up 16 at a time; d * value rounds once either way.
+    const t = v128.load(changetype<usize>(IQ4_CODEBOOK)), v = v128.load(q), vd = f32x4.splat(d);
+    storeScaled16(out, i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), vd);
+    storeScaled16(out + 64, i8x16.swizzle(t, i8x16.shr_u(v, 4)), vd);
+    return;
+  }
   for (let j = 0; j < 16; j++) {
     const c = <i32>load<u8>(q + <usize>j);
     store<f32>(out + (<usize>j << 2), d * <f32>unchecked(IQ4_CODEBOOK[c & 0xf]));
