@@ -205,12 +205,12 @@ export function ggufActivationType(type: i32): i32 {
  */
 // @ts-ignore: decorator
 @inline function slot(i: i32, n: i32, U: i32, rel: bool): i32 {
-  const G = 4 * U;
-  const whole = n - n % G;
-  if (i >= whole) return i;
-  const g = i / G, u = (i % G) / U, p = i % U;
-  if (rel) return g * G + ((p >> 3) << 5) + (((p >> 2) & 1) << 4) + (u << 2) + (p & 3);
-  return g * G + ((p >> 3) << 5) + (((p & 7) >> 1) << 3) + (u << 1) + (p & 1);
+  // U is 16 or 32: shifts, not divisions (this runs once per activation value).
+  const shift = U == 32 ? 5 : 4, G = U << 2;
+  if (i >= (n & ~(G - 1))) return i;
+  const u = (i >> shift) & 3, p = i & (U - 1), base = i & ~(G - 1);
+  if (rel) return base + ((p >> 3) << 5) + (((p >> 2) & 1) << 4) + (u << 2) + (p & 3);
+  return base + ((p >> 3) << 5) + (((p & 7) >> 1) << 3) + (u << 1) + (p & 1);
 }
 
 /**
@@ -219,7 +219,7 @@ export function ggufActivationType(type: i32): i32 {
  */
 // @ts-ignore: decorator
 @inline function nibbleAt(kind: i32, s: i32, n: i32, U: i32, rel: bool): i32 {
-  if (s >= n - n % (4 * U)) return s;
+  if (s >= (n & ~((U << 2) - 1))) return s;
   const t = s & 31, j = t >> 3, m = t & 7;
   if (rel) return ((((s - t) >> 1) + (t & 15)) << 1) | (t >> 4);
   const byte = ((s - t) >> 1) + (kind == 2 ? 2 * m + (j >> 1) : ((j & 1) << 3) + m);
@@ -299,10 +299,11 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
     store<f32>(dst + (<usize>b << 2), K ? load<f32>(block) : loadF16(block));
     store<f32>(dst + (<usize>(nblk + b) << 2), q8_1 ? loadF16(block + 2) : 0);
   }
+  const sizeShift = K ? 8 : 5;
   for (let u = 0; u < n / U; u++) {
     let s: i32 = 0;
     for (let j = u * U; j < (u + 1) * U; j++) {
-      const c = <i32>load<i8>(raw + <usize>(j / size) * bytes + at + <usize>(j % size));
+      const c = <i32>load<i8>(raw + <usize>(j >> sizeShift) * bytes + at + <usize>(j & (size - 1)));
       s += c;
       // int16 for the SIMD kernel's dot_i16x8_s, int8 for the relaxed one.
       if (rel) store<i8>(codes + <usize>slot(j, n, U, true), <i8>c);
