@@ -277,12 +277,19 @@ export function fitPositive(n: i32, nmax: i32, x: usize, L: usize, qw: usize): f
   return suml2 > 0 ? sumlx / suml2 : 0;
 }
 
-/** The importance weights of ggml's weighted quantizers: qw[i] * sqrt(sigma2 + x[i]^2), n of them into out. */
-export function importance(x: usize, qw: usize, sigma2: f32, n: i32, out: usize): void {
+/**
+ * The importance weights of ggml's weighted quantizers: qw[i] * sqrt(sigma2 + x[i]^2), n of them into
+ * out; returns their sum, added in order.
+ */
+export function importance(x: usize, qw: usize, sigma2: f32, n: i32, out: usize): f32 {
+  let sum: f32 = 0;
   for (let i = 0; i < n; i++) {
     const v = at(x, i);
-    store<f32>(out + (<usize>i << 2), at(qw, i) * sqrt<f32>(sigma2 + v * v));
+    const w = at(qw, i) * sqrt<f32>(sigma2 + v * v);
+    store<f32>(out + (<usize>i << 2), w);
+    sum += w;
   }
+  return sum;
 }
 
 /** sum of x[i]^2 in order. */

@@ -5,7 +5,7 @@
 import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
-import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, sortOrder } from "./iqsearch";
+import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
 import { iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -65,6 +65,7 @@ const SHIFTS = memory.data(16);
 const MASKS: StaticArray<u8> = [0x00, 0x80, 0x08, 0x88];
 const SUMQX = memory.data(16);
 const SUMQ2 = memory.data(16);
+const INDEX = memory.data(4);
 
 // Adds run r (0, 1, 2: the level) of the sorted values [from, to) to the four (delta sign of the
 // first 8, of the last 8) candidates' sums, in ggml's order.
@@ -142,29 +143,16 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
         bk = 3 - bk;
       }
       let onGrid = true;
-      let i0 = 0, i1x = 0;
       for (let k = 0; k < 2; k++) {
         let gi = lookup(pointOf(LBEST + <usize>(8 * k)));
         if (gi < 0) {
           onGrid = false;
           gi = bestNeighbourIq1(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, halfLevels(bk, k), LBEST + <usize>(8 * k));
         }
-        if (k == 0) i0 = gi;
-        else i1x = gi;
+        store<u16>(INDEX + (<usize>k << 1), <u16>gi);
       }
-      if (!onGrid) {
-        let qx: f32 = 0, q2: f32 = 0;
-        for (let k = 0; k < 2; k++) {
-          const xx = halfLevels(bk, k), gi = k ? i1x : i0;
-          for (let j = 0; j < 8; j++) {
-            const w = load<f32>(WEIGHTS + (<usize>(8 * k + j) << 2));
-            const q = load<f32>(xx + (<usize>((level(gi, j) - 1) >> 1) << 2));
-            qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
-            q2 += w * q * q;
-          }
-        }
-        if (qx > 0 && q2 > 0) scale = qx / q2;
-      }
+      if (!onGrid) scale = refitIq1(2, xb, WEIGHTS, INDEX, halfLevels(bk, 0), halfLevels(bk, 1), scale);
+      const i0 = <i32>load<u16>(INDEX), i1x = <i32>load<u16>(INDEX, 2);
       store<u8>(dst + <usize>(2 * ib), <u8>i0);
       store<u8>(dst + <usize>(2 * ib + 1), <u8>i1x);
       store<u8>(dst + 32 + <usize>ib, <u8>((i0 >> 8) | ((i1x >> 8) << 4)));

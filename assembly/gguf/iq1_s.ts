@@ -3,7 +3,7 @@
 // delta sign; x = d * (2 s + 1) * (grid lane + delta), delta = +-1/8.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, sortOrder } from "./iqsearch";
+import { bestNeighbourIq1, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
 import { iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -126,19 +126,7 @@ export function quantizeIQ1_S(x: usize, out: usize, blocks: i32, qw: usize): voi
         }
         store<u16>(INDEX + (<usize>k << 1), <u16>gi);
       }
-      if (!onGrid) {
-        let qx: f32 = 0, q2: f32 = 0;
-        for (let k = 0; k < 4; k++) {
-          const gi = <i32>load<u16>(INDEX + (<usize>k << 1));
-          for (let j = 0; j < 8; j++) {
-            const w = load<f32>(WEIGHTS + (<usize>(8 * k + j) << 2));
-            const q = load<f32>(xx + (<usize>((level(gi, j) - 1) >> 1) << 2));
-            qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
-            q2 += w * q * q;
-          }
-        }
-        if (qx > 0 && q2 > 0) scale = qx / q2;
-      }
+      if (!onGrid) scale = refitIq1(4, xb, WEIGHTS, INDEX, xx, xx, scale);
       let h = 0;
       for (let k = 0; k < 4; k++) {
         const gi = <i32>load<u16>(INDEX + (<usize>k << 1));

@@ -3,7 +3,7 @@
 // scales (one per 16 values); x = d * (0.5 + s) / 4 * grid lane * sign.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
+import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_S_GRID } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -61,8 +61,7 @@ export function quantizeIQ2_S(x: usize, out: usize, blocks: i32, qw: usize): voi
       else for (let i = 0; i < 16; i++) store<f32>(WEIGHTS + (<usize>i << 2), <f32>0.25 * sigma2 + load<f32>(xb + (<usize>i << 2)) * load<f32>(xb + (<usize>i << 2)));
       for (let i = 0; i < 16; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
       let s0 = signsOf(xb, WEIGHTS, XVAL, false), s1 = signsOf(xb + 32, WEIGHTS + 32, XVAL + 32, false);
-      let m = load<f32>(XVAL);
-      for (let i = 1; i < 16; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      const m = largest(XVAL, 16);
       store<f32>(SCALES + (<usize>ib << 2), 0);
       if (m < 1e-8) continue;
       let scale = fitOnGrid(16, 3, WEIGHTS, m, m / 5, 9, 0.1, true, true, true);

@@ -3,7 +3,7 @@
 // x = d * (0.5 + s) / 4 * grid lane * sign.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
+import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_XS_GRID, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -57,8 +57,7 @@ export function quantizeIQ2_XS(x: usize, out: usize, blocks: i32, qw: usize): vo
       importance(xb, qw + (<usize>(256 * b + 16 * ib) << 2), sigma2, 16, WEIGHTS);
       for (let i = 0; i < 16; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
       let s0 = signsOf(xb, WEIGHTS, XVAL, true) & 127, s1 = signsOf(xb + 32, WEIGHTS + 32, XVAL + 32, true) & 127;
-      let m = load<f32>(XVAL);
-      for (let i = 1; i < 16; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      const m = largest(XVAL, 16);
       store<f32>(SCALES + (<usize>ib << 2), 0);
       if (m < GROUP_MAX_EPS) continue;
       let scale = fitOnGrid(16, 3, WEIGHTS, m, m / 5, 9, 0.1, true, true, true);

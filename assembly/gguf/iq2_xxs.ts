@@ -3,7 +3,7 @@
 // x = d * (0.5 + s) / 4 * grid lane * sign.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { fitOnGrid, gridIndexOf, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
+import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq2Lane, IQ2_XXS_GRID, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -59,8 +59,7 @@ export function quantizeIQ2_XXS(x: usize, out: usize, blocks: i32, qw: usize): v
       for (let i = 0; i < 32; i++) store<f32>(WAUX + (<usize>i << 2), sqrt<f32>(load<f32>(WEIGHTS + (<usize>i << 2))));
       let signs: u32 = 0;
       for (let k = 0; k < 4; k++) signs |= <u32>(signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), true) & 127) << (7 * k);
-      let m = load<f32>(XVAL);
-      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      const m = largest(XVAL, 32);
       store<f32>(SCALES + (<usize>ib << 2), 0);
       if (m < GROUP_MAX_EPS) continue;
       const start = fitPositive(32, 4, XVAL, LBEST, WEIGHTS);

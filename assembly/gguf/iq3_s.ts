@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { SCALES, sumSquares, WEIGHTS } from "./fit";
 import { weightsOf } from "./iq3_xxs";
-import { fitOnGrid, gridIndexOf, signsOf, XVAL } from "./iqsearch";
+import { fitOnGrid, gridIndexOf, largest, signsOf, XVAL } from "./iqsearch";
 import { iq3sLane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -69,8 +69,7 @@ export function quantizeIQ3_S(x: usize, out: usize, blocks: i32, qw: usize): voi
       weightsOf(xb, qw ? qw + (<usize>(256 * b + 32 * ib) << 2) : 0, sigma2);
       let signs: u32 = 0;
       for (let k = 0; k < 4; k++) signs |= <u32>signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), false) << (8 * k);
-      let m = load<f32>(XVAL);
-      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      const m = largest(XVAL, 32);
       store<f32>(SCALES + (<usize>ib << 2), 0);
       if (m == 0) continue;
       let scale = fitOnGrid(32, 8, WEIGHTS, m, m / 15, 9, 0.2, true, false, false);

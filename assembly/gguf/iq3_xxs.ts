@@ -3,7 +3,7 @@
 // x = d * (0.5 + s) / 2 * grid lane * sign.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { fitOnGrid, gridIndexOf, signsOf, WAUX, XVAL } from "./iqsearch";
+import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
 import { iq3xxsLane, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -60,8 +60,7 @@ export function quantizeIQ3_XXS(x: usize, out: usize, blocks: i32, qw: usize): v
       weightsOf(xb, qw ? qw + (<usize>(256 * b + 32 * ib) << 2) : 0, sigma2);
       let signs: u32 = 0;
       for (let k = 0; k < 4; k++) signs |= <u32>(signsOf(xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), XVAL + (<usize>k << 5), true) & 127) << (7 * k);
-      let m = load<f32>(XVAL);
-      for (let i = 1; i < 32; i++) m = m > load<f32>(XVAL + (<usize>i << 2)) ? m : load<f32>(XVAL + (<usize>i << 2));
+      const m = largest(XVAL, 32);
       store<f32>(SCALES + (<usize>ib << 2), 0);
       if (m < 1e-8) continue;
       let scale = fitOnGrid(32, 8, WEIGHTS, m, m / 15, 15, 0.2, true, true, true);

@@ -141,6 +141,13 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
   return u;
 }
 
+/** The largest of n values (ggml's running MAX from the first). */
+export function largest(x: usize, n: i32): f32 {
+  let m = load<f32>(x);
+  for (let i = 1; i < n; i++) m = m > load<f32>(x + (<usize>i << 2)) ? m : load<f32>(x + (<usize>i << 2));
+  return m;
+}
+
 /** Set when a search meets what makes ggml abort (no finite distance: rows near 1e30). */
 export let searchFailed = false;
 
@@ -317,6 +324,24 @@ export function bestNeighbourIq1(code: i32, xval: usize, weight: usize, scale: f
   }
   for (let i = 0; i < 8; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
   return index;
+}
+
+/**
+ * IQ1's scale refitted to the chosen grid points of `groups` groups of 8 (indices u16 at index):
+ * levels xg0 for the first group, xg for the others; `scale` where the fit is not positive.
+ */
+export function refitIq1(groups: i32, xb: usize, weight: usize, index: usize, xg0: usize, xg: usize, scale: f32): f32 {
+  let qx: f32 = 0, q2: f32 = 0;
+  for (let k = 0; k < groups; k++) {
+    const gi = <i32>load<u16>(index + (<usize>k << 1)), levels = k ? xg : xg0;
+    for (let j = 0; j < 8; j++) {
+      const w = load<f32>(weight + (<usize>(8 * k + j) << 2));
+      const q = load<f32>(levels + (<usize>((level(gi, j) - 1) >> 1) << 2));
+      qx += w * q * load<f32>(xb + (<usize>(8 * k + j) << 2));
+      q2 += w * q * q;
+    }
+  }
+  return qx > 0 && q2 > 0 ? qx / q2 : scale;
 }
 
 /** Sets searchFailed where ggml asserts scale >= 0 (a NaN scale: the huge rows). */

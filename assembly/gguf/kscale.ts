@@ -26,10 +26,7 @@ export function fitScaleMinK(src: usize, dst: usize, nmax: i32, qw: usize, rmin:
     const xs = src + (<usize>j << 7);
     let s: f32;
     if (qw) {
-      importance(xs, qw + (<usize>j << 7), sigma2, 32, WEIGHTS);
-      let sw: f32 = 0;
-      for (let l = 0; l < 32; l++) sw += load<f32>(WEIGHTS + (<usize>l << 2));
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), sw);
+      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>j << 7), sigma2, 32, WEIGHTS));
       s = fitAffine(32, nmax, xs, WEIGHTS, CODES + <usize>(32 * j), CODES_AUX, -0.9, 0.05, 36, false);
     } else {
       const avX = sqrt<f32>(sumSquares(xs, 32) / 32);

@@ -71,10 +71,7 @@ export function quantizeQ2_KWeighted(x: usize, out: usize, n: i32, qw: usize): v
     const sigma2: f32 = sumSquares(src, 256) / 256;
     for (let j = 0; j < 16; j++) {
       const xs = src + (<usize>j << 6);
-      importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS);
-      let sw: f32 = 0;
-      for (let l = 0; l < 16; l++) sw += load<f32>(WEIGHTS + (<usize>l << 2));
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), sw);
+      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS));
       store<f32>(SCALES + (<usize>j << 2), fitAffine(16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), CODES_AUX, -0.9, 0.05, 36, false));
       store<f32>(MINS + (<usize>j << 2), fitMin);
     }

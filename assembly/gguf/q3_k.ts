@@ -77,10 +77,7 @@ export function quantizeQ3_KWeighted(x: usize, out: usize, n: i32, qw: usize): v
     const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
     for (let j = 0; j < 16; j++) {
       const xs = src + (<usize>j << 6);
-      importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS);
-      let sw: f32 = 0;
-      for (let l = 0; l < 16; l++) sw += load<f32>(WEIGHTS + (<usize>l << 2));
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), sw);
+      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS));
       store<f32>(SCALES + (<usize>j << 2), fitSymmetric(16, 4, xs, CODES + <usize>(16 * j), WEIGHTS));
     }
     memory.fill(dst + 96, 0, 12);
