@@ -20,11 +20,16 @@ const GEMV_FORMATS = {
 const QUICK_GEMV = ["Q4_0", "Q8_0", "Q4_K", "Q6_K", "IQ4_NL", "TQ2_0"];
 const GRID_FORMATS = ["IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M"];
 
-/** Random blocks with a small finite fp16 scale where each format keeps it. */
+// Where each format keeps its fp16 scale (byte offset of the high byte), for random test blocks.
+const SCALE_HIGH_BYTE = { Q2_K: 81, Q3_K: 109, Q6_K: 209, TQ1_0: 53, TQ2_0: 65, IQ1_M: 55, MXFP4: -1, NVFP4: -1 };
+
+/** Random blocks with a small finite fp16 scale where the format has one. */
 function gridBlocks(type, blocks, blockBytes) {
   const out = bytes(blocks * blockBytes, 15);
+  const high = SCALE_HIGH_BYTE[type] ?? 1;
+  if (high < 0) return out;
   for (let b = 0; b < blocks; b++) {
-    const at = b * blockBytes + (type === "IQ1_M" ? blockBytes - 1 : 1);
+    const at = b * blockBytes + high;
     out[at] = (out[at] & 0x83) | 0x20; // exponent bits of the fp16 d: a value near 2^-7
   }
   return out;
@@ -130,14 +135,11 @@ export const cases = [
       return { qsimd: () => q.quantize(type, x) };
     },
   })),
-  ...["Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS", "TQ2_0", "MXFP4"].map((type) => ({
+  ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes]]) => ({
     name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", work: { elements: MiB },
     make(q) {
-      // Bytes of the right size; the values they decode to do not matter for the timing.
-      const size = { Q4_0: 18 / 32, Q8_0: 34 / 32, Q4_K: 144 / 256, Q5_K: 176 / 256, Q6_K: 210 / 256, IQ4_XS: 136 / 256, TQ2_0: 66 / 256, MXFP4: 17 / 32 }[type];
-      const bytesIn = bytes(MiB * size, 14);
-      if (type !== "MXFP4") for (let b = 0; b < bytesIn.length; b += 64) bytesIn[b + 1] &= 0x3b; // keep fp16 scales finite
-      const resident = q.upload(bytesIn);
+      // Well-formed random blocks: the values they decode to do not matter for the timing.
+      const resident = q.upload(gridBlocks(type, MiB / blockSize, blockBytes));
       const options = { out: q.alloc(MiB * 4) };
       return { qsimd: () => q.dequantize(type, resident, MiB, options), free: () => [resident, options.out].forEach((b) => b.free()) };
     },

@@ -121,6 +121,14 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   v128.store(out, f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(b)), vd), vm), 48);
 }
 
+/** 0x10 in lane k where bit k of the 16 bits is set: the fifth bits of Q5_0 / Q5_1 codes. */
+// @ts-ignore: decorator
+@inline export function fifthBits16(bits: u32): v128 {
+  const v = i8x16.shuffle(i16x8.splat(<i16>bits), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  const lanes = v128.and(v, i64x2.splat(0x8040201008040201));
+  return v128.and(i8x16.ne(lanes, i8x16.splat(0)), i8x16.splat(0x10));
+}
+
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {
