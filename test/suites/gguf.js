@@ -2,6 +2,7 @@
 // dequantized floats identical, in every build this runtime runs.
 import { equal, ok, rejects, sameBits } from "../lib/assert.js";
 import { needShared, runnableVariants } from "../lib/env.js";
+import { sharedFiles } from "./shared-files.js";
 
 /** The formats with dot products (vecDot, tensor). */
 const DOT_FORMATS = [
@@ -22,7 +23,11 @@ export default function gguf(test, env) {
     if (!vectors) {
       const manifest = JSON.parse(await needShared(env, "vectors/manifest.json", "text"));
       const files = {};
-      for (const name of ["inputs.bin", ...GGUF_FORMATS.map((f) => `${f}.bin`)]) files[name] = await needShared(env, `vectors/${name}`);
+      for (const name of ["inputs.bin", ...GGUF_FORMATS.map((f) => `${f}.bin`)]) {
+        // workerd reads only the files listed there (it embeds them): a file missing from the list fails everywhere.
+        ok(sharedFiles.some((f) => f.path === `vectors/${name}`), `vectors/${name} is not in test/suites/shared-files.js`);
+        files[name] = await needShared(env, `vectors/${name}`);
+      }
       const blob = (ref, Type) => {
         const b = files[ref.file];
         return new Type(b.buffer.slice(b.byteOffset + ref.offset, b.byteOffset + ref.offset + ref.bytes));
