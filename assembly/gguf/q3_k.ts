@@ -2,7 +2,7 @@
 // sixteen 6-bit scales (biased by 32), fp16 d last; x = d * (scale - 32) * (q - (high bit ? 0 : 4)).
 // Codes are laid out as Q2_K's; bit m of mask byte l belongs to the same value as bit pair m % 4 of
 // code byte l of the (m / 4)-th 128 values.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { packCrumbs } from "./q2_k";
 import { setCode, setD, setScale } from "./unpacked";
@@ -24,6 +24,25 @@ export function dequantizeQ3_K(src: usize, y: usize, blocks: i32): void {
     const hm = block, scales = block + 96;
     let out = y + (<usize>b << 10);
     let is = 0, m = 1;
+    if (ASC_FEATURE_SIMD) {
+      const hlo = v128.load(hm), hhi = v128.load(hm + 16);
+      for (let n = 0; n < 2; n++) {
+        const lo = v128.load(block + 32 + <usize>n * 32), hi = v128.load(block + 48 + <usize>n * 32);
+        for (let shift = 0; shift < 8; shift += 2) {
+          const bit = i8x16.splat(<i8>m);
+          for (let half = 0; half < 2; half++) {
+            // (q >> shift & 3) - (high bit clear ? 4 : 0), then times d * (scale - 32).
+            const low = v128.and(i8x16.shr_u(half ? hi : lo, shift), i8x16.splat(3));
+            const clear = i8x16.eq(v128.and(half ? hhi : hlo, bit), i8x16.splat(0));
+            storeScaled16(out, i8x16.sub(low, v128.and(clear, i8x16.splat(4))), f32x4.splat(d * <f32>scale(scales, is)));
+            is++;
+            out += 64;
+          }
+          m <<= 1;
+        }
+      }
+      continue;
+    }
     for (let n = 0; n < 2; n++) {
       const q = block + 32 + <usize>n * 32;
       for (let shift = 0; shift < 8; shift += 2) {
