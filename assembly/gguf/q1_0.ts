@@ -24,6 +24,16 @@ export function dequantizeQ1_0(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * Q1_0_BYTES;
     const d = loadF16(block), nd = -d;
     const out = y + (<usize>b << 9);
+    if (ASC_FEATURE_SIMD) {
+      // Bit j % 8 of byte j / 8 picks d or -d, four lanes at a time.
+      const vd = f32x4.splat(d), vn = f32x4.splat(nd);
+      for (let j = 0; j < 128; j += 4) {
+        const bits = (<u32>load<u8>(block + 2 + <usize>(j >> 3)) >> (j & 7)) & 0xf;
+        const set = i32x4.ne(v128.and(i32x4.splat(<i32>bits), i32x4(1, 2, 4, 8)), i32x4.splat(0));
+        v128.store(out + (<usize>j << 2), v128.bitselect(vd, vn, set));
+      }
+      continue;
+    }
     for (let j = 0; j < 128; j++) {
       const bit = (<i32>load<u8>(block + 2 + <usize>(j >> 3)) >> (j & 7)) & 1;
       store<f32>(out + (<usize>j << 2), bit ? d : nd);
