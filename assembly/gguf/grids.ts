@@ -341,3 +341,37 @@ const IQ3_XXS_LEVELS: StaticArray<u8> = [4, 12, 20, 28, 36, 44, 52, 62];
 @inline export function signs7(i: i32): i32 {
   return i | ((popcnt(i) & 1) << 7);
 }
+
+// The grids expanded to one magnitude byte per lane, for the vector dequantizers: IQ2 entries of 8
+// bytes, IQ3 entries of 4. Made the first time each is used.
+const EXPANDED_IQ2_XXS = memory.data(256 * 8, 8);
+const EXPANDED_IQ2_XS = memory.data(512 * 8, 8);
+const EXPANDED_IQ2_S = memory.data(1024 * 8, 8);
+const EXPANDED_IQ3_XXS = memory.data(256 * 4, 4);
+const EXPANDED_IQ3_S = memory.data(512 * 4, 4);
+let expanded = 0;
+
+/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) with a byte per lane. */
+export function expandedGrid(g: i32): usize {
+  const at = g == 0 ? EXPANDED_IQ2_XXS : g == 1 ? EXPANDED_IQ2_XS : g == 2 ? EXPANDED_IQ2_S : g == 3 ? EXPANDED_IQ3_XXS : EXPANDED_IQ3_S;
+  if (expanded & (1 << g)) return at;
+  if (g < 3) {
+    const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
+    for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<u8>(at + <usize>(8 * i + j), <u8>iq2Lane(grid, i, j));
+  } else {
+    for (let i = 0; i < (g == 3 ? 256 : 512); i++) {
+      for (let j = 0; j < 4; j++) store<u8>(at + <usize>(4 * i + j), <u8>(g == 3 ? iq3xxsLane(i, j) : iq3sLane(i, j)));
+    }
+  }
+  expanded |= 1 << g;
+  return at;
+}
+
+/** 16 magnitudes (bytes of a, b) signed by 16 sign bits (bit k for lane k), as int8 lanes. */
+// @ts-ignore: decorator
+@inline export function signed16(a: u64, b: u64, signs: u32): v128 {
+  const g = i64x2.replace_lane(i64x2.splat(a), 1, b);
+  const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  const m = i8x16.ne(v128.and(spread, i64x2.splat(0x8040201008040201)), i8x16.splat(0));
+  return i8x16.sub(v128.xor(g, m), m);
+}

@@ -1,10 +1,10 @@
 // IQ2_S: super-blocks of 256 values: fp16 d, 32 bytes of grid index low bits, 32 bytes of sign bits
 // (one byte per 8 values), 8 bytes of grid index high bits (2 per 8 values), 8 bytes of two 4-bit
 // scales (one per 16 values); x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { iq2Lane, IQ2_S_GRID } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_S_GRID, signed16 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_S_BYTES = 82;
@@ -21,6 +21,17 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
     let out = y + (<usize>b << 10);
     for (let ib = 0; ib < 8; ib++) {
       const sc = <i32>load<u8>(block + 74 + <usize>ib);
+      if (ASC_FEATURE_SIMD) {
+        const grid = expandedGrid(2);
+        for (let l = 0; l < 4; l += 2) {
+          const dl: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
+          const k = 4 * ib + l;
+          const s = <u32>load<u16>(block + 34 + <usize>k);
+          storeScaled16(out, signed16(load<u64>(grid + (<usize>gridIndex(block, k) << 3)), load<u64>(grid + (<usize>gridIndex(block, k + 1) << 3)), s), f32x4.splat(dl));
+          out += 64;
+        }
+        continue;
+      }
       for (let l = 0; l < 4; l++) {
         const dl: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
         const k = 4 * ib + l, grid = gridIndex(block, k), s = <i32>load<u8>(block + 34 + <usize>k);

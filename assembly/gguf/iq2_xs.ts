@@ -1,10 +1,10 @@
 // IQ2_XS: super-blocks of 256 values: fp16 d, 32 16-bit words (a 9-bit grid index and a 7-bit sign
 // index per 8 values), then 8 bytes of two 4-bit scales (one per 16 values);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { iq2Lane, IQ2_XS_GRID, signs7 } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_XS_GRID, signed16, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
@@ -16,6 +16,17 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
     let out = y + (<usize>b << 10);
     for (let ib = 0; ib < 8; ib++) {
       const sc = <i32>load<u8>(block + 66 + <usize>ib);
+      if (ASC_FEATURE_SIMD) {
+        const grid = expandedGrid(1);
+        for (let l = 0; l < 4; l += 2) {
+          const db: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
+          const w0 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l) << 1)), w1 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l + 1) << 1));
+          const s = <u32>signs7(w0 >> 9) | (<u32>signs7(w1 >> 9) << 8);
+          storeScaled16(out, signed16(load<u64>(grid + (<usize>(w0 & 511) << 3)), load<u64>(grid + (<usize>(w1 & 511) << 3)), s), f32x4.splat(db));
+          out += 64;
+        }
+        continue;
+      }
       for (let l = 0; l < 4; l++) {
         const db: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
         const w = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l) << 1));

@@ -1,10 +1,10 @@
 // IQ2_XXS: super-blocks of 256 values: fp16 d, then per 32 values 8 bytes: four grid indices (one
 // per 8 values) and a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { iq2Lane, IQ2_XXS_GRID, signs7 } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_XXS_GRID, signed16, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
@@ -18,6 +18,15 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
       const q = block + 2 + (<usize>ib << 3);
       const aux = load<u32>(q, 4);
       const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.25;
+      if (ASC_FEATURE_SIMD) {
+        const grid = expandedGrid(0), vd = f32x4.splat(db);
+        for (let l = 0; l < 4; l += 2) {
+          const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
+          storeScaled16(out, signed16(load<u64>(grid + (<usize>load<u8>(q + <usize>l) << 3)), load<u64>(grid + (<usize>load<u8>(q + <usize>(l + 1)) << 3)), s), vd);
+          out += 64;
+        }
+        continue;
+      }
       for (let l = 0; l < 4; l++) {
         const grid = <i32>load<u8>(q + <usize>l), s = signs7(<i32>(aux >> (7 * l)) & 127);
         for (let j = 0; j < 8; j++) {

@@ -1,11 +1,11 @@
 // IQ3_S: super-blocks of 256 values: fp16 d, 64 bytes of grid index low bits (one per 4 values), 8
 // bytes of their 9th bits, 32 bytes of sign bits (one byte per 8 values), 4 bytes of two 4-bit
 // scales (one per 32 values); x = d * (1 + 2 s) * grid lane * sign.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { SCALES, sumSquares, WEIGHTS } from "./fit";
 import { weightsOf } from "./iq3_xxs";
 import { fitOnGrid, gridIndexOf, largest, signsOf, XVAL } from "./iqsearch";
-import { iq3sLane } from "./grids";
+import { expandedGrid, iq3sLane, signed16 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_S_BYTES = 110;
@@ -29,6 +29,18 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
     let out = y + (<usize>b << 10);
     for (let ib = 0; ib < 8; ib++) {
       const db: f32 = d * <f32>scale(block, ib);
+      if (ASC_FEATURE_SIMD) {
+        const grid = expandedGrid(4), vd = f32x4.splat(db);
+        for (let l = 0; l < 4; l += 2) {
+          const k = 8 * ib + 2 * l;
+          const s = <u32>load<u16>(block + 74 + <usize>(4 * ib + l));
+          const a = <u64>load<u32>(grid + (<usize>gridIndex(block, k) << 2)) | (<u64>load<u32>(grid + (<usize>gridIndex(block, k + 1) << 2)) << 32);
+          const c = <u64>load<u32>(grid + (<usize>gridIndex(block, k + 2) << 2)) | (<u64>load<u32>(grid + (<usize>gridIndex(block, k + 3) << 2)) << 32);
+          storeScaled16(out, signed16(a, c, s), vd);
+          out += 64;
+        }
+        continue;
+      }
       for (let l = 0; l < 4; l++) {
         const s = <i32>load<u8>(block + 74 + <usize>(4 * ib + l));
         for (let j = 0; j < 8; j++) {

@@ -1,10 +1,10 @@
 // IQ3_XXS: super-blocks of 256 values: fp16 d, 64 bytes of grid indices (one per 4 values), then
 // per 32 values a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 2 * grid lane * sign.
-import { loadF16, nearestInt, storeF16 } from "./common";
+import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { iq3xxsLane, signs7 } from "./grids";
+import { expandedGrid, iq3xxsLane, signed16, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_XXS_BYTES = 98;
@@ -17,6 +17,17 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       const aux = load<u32>(block + 66 + (<usize>ib << 2));
       const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.5;
+      if (ASC_FEATURE_SIMD) {
+        const grid = expandedGrid(3), vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
+        for (let l = 0; l < 4; l += 2) {
+          const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
+          const a = <u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l)) << 2)) | (<u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 1)) << 2)) << 32);
+          const c = <u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 2)) << 2)) | (<u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 3)) << 2)) << 32);
+          storeScaled16(out, signed16(a, c, s), vd);
+          out += 64;
+        }
+        continue;
+      }
       for (let l = 0; l < 4; l++) {
         const s = signs7(<i32>(aux >> (7 * l)) & 127);
         for (let j = 0; j < 8; j++) {
