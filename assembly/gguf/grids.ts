@@ -349,13 +349,16 @@ const EXPANDED_IQ2_XS = memory.data(512 * 8, 8);
 const EXPANDED_IQ2_S = memory.data(1024 * 8, 8);
 const EXPANDED_IQ3_XXS = memory.data(256 * 4, 4);
 const EXPANDED_IQ3_S = memory.data(512 * 4, 4);
+const EXPANDED_IQ1 = memory.data(2048 * 8, 8);
 let expanded = 0;
 
-/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) with a byte per lane. */
+/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S, 5 IQ1 as int8) with a byte per lane. */
 export function expandedGrid(g: i32): usize {
-  const at = g == 0 ? EXPANDED_IQ2_XXS : g == 1 ? EXPANDED_IQ2_XS : g == 2 ? EXPANDED_IQ2_S : g == 3 ? EXPANDED_IQ3_XXS : EXPANDED_IQ3_S;
+  const at = g == 0 ? EXPANDED_IQ2_XXS : g == 1 ? EXPANDED_IQ2_XS : g == 2 ? EXPANDED_IQ2_S : g == 3 ? EXPANDED_IQ3_XXS : g == 4 ? EXPANDED_IQ3_S : EXPANDED_IQ1;
   if (expanded & (1 << g)) return at;
-  if (g < 3) {
+  if (g == 5) {
+    for (let i = 0; i < 2048; i++) for (let j = 0; j < 8; j++) store<i8>(at + <usize>(8 * i + j), <i8>iq1Lane(i, j));
+  } else if (g < 3) {
     const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
     for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<u8>(at + <usize>(8 * i + j), <u8>iq2Lane(grid, i, j));
   } else {
@@ -374,4 +377,12 @@ export function expandedGrid(g: i32): usize {
   const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
   const m = i8x16.ne(v128.and(spread, i64x2.splat(0x8040201008040201)), i8x16.splat(0));
   return i8x16.sub(v128.xor(g, m), m);
+}
+
+/** 8 IQ1 lanes (int8 at p) as dl * (lane + delta), 8 floats at out (ggml's dequantizer, four at a time). */
+// @ts-ignore: decorator
+@inline export function storeIq1x8(out: usize, p: usize, dl: f32, delta: f32): void {
+  const h = v128.load8x8_s(p), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
+  v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vdelta)));
+  v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vdelta)), 16);
 }

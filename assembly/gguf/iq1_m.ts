@@ -6,7 +6,7 @@ import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
 import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { iq1Lane } from "./grids";
+import { expandedGrid, iq1Lane, storeIq1x8 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_M_BYTES = 56;
@@ -40,6 +40,11 @@ export function dequantizeIQ1_M(src: usize, y: usize, blocks: i32): void {
       const h = nibble(block, k);
       const grid = <i32>load<u8>(block + <usize>k) | ((h & 7) << 8);
       const delta: f32 = h & 8 ? -0.125 : 0.125;
+      if (ASC_FEATURE_SIMD) {
+        storeIq1x8(out, expandedGrid(5) + (<usize>grid << 3), dl, delta);
+        out += 32;
+        continue;
+      }
       for (let j = 0; j < 8; j++) {
         store<f32>(out, dl * (<f32>iq1Lane(grid, j) + delta));
         out += 4;

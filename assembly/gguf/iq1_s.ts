@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { bestNeighbourIq1, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { iq1Lane } from "./grids";
+import { expandedGrid, iq1Lane, storeIq1x8 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
@@ -20,6 +20,11 @@ export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
       const delta: f32 = qh & 0x8000 ? -0.125 : 0.125;
       for (let l = 0; l < 4; l++) {
         const grid = <i32>load<u8>(block + 2 + <usize>(4 * ib + l)) | (((qh >> (3 * l)) & 7) << 8);
+        if (ASC_FEATURE_SIMD) {
+          storeIq1x8(out, expandedGrid(5) + (<usize>grid << 3), dl, delta);
+          out += 32;
+          continue;
+        }
         for (let j = 0; j < 8; j++) {
           store<f32>(out, dl * (<f32>iq1Lane(grid, j) + delta));
           out += 4;
