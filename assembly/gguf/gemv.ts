@@ -7,9 +7,10 @@
 //     mins (K-quants: subtracted, times the activation's 16-value sums) or offsets (Q4_1, Q5_1: added,
 //     times the activation block's s);
 //   - per 16 values (a unit) an int8 scale and an int8 min, where the format has them;
-//   - the codes: formats of 16 levels or fewer keep a 4-bit index per value, the others an int8. An
-//     index stands for alpha * index + beta (alpha, beta per format: Q4_0's q - 8, Q1_0's 2 q - 1), or
-//     for an entry of a 16-value int8 table (IQ4_NL, IQ4_XS, MXFP4, NVFP4), looked up with a swizzle.
+//   - the codes: formats of 16 levels or fewer keep a 4-bit index per value, the others an int8 (the
+//     grid i-quants: signed grid values). A code stands for alpha * code + beta (see affineOf: Q4_0's
+//     q - 8, Q6_K's q - 32), or for an entry of a 16-value int8 table (IQ4_NL, IQ4_XS, MXFP4, NVFP4),
+//     looked up with a swizzle.
 // Codes are interleaved so that one i32x4.dot_i16x8_s lane gathers one unit: a unit is a block of
 // 32 (the Q8_0-activation formats) or 16 values (the others), and a group is 4 units. The kernel
 // reads a group 32 values at a time: step t's i16 vector j holds values 8t + 2j and 8t + 2j + 1 of
@@ -18,7 +19,7 @@
 // indices put vector j's lane m in nibble j of the int16 lane m (masks alone extract them), table
 // indices in byte 8 (j % 2) + m, low nibbles for j < 2 (a swizzle per half decodes 16). Values past
 // the last whole group stay in natural order. The activation is packed alike, as int16, with its
-// unit sums and per-block scales.
+// unit sums and per-block scales. The relaxed build's kernel has its own interleave (see slot).
 // Regions of a packed tensor of R rows and n columns: D, M, scales, mins, codes, each row after row.
 //
 // Integer sums are exact and are ggml's: per block, the sum over units of scale * sum(code * a), and
