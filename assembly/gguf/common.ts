@@ -129,6 +129,14 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return v128.and(i8x16.ne(lanes, i8x16.splat(0)), i8x16.splat(0x10));
 }
 
+/** The low byte of each int32 lane of a, b, c, d, in order: C's (int8_t) of 16 ints. */
+// @ts-ignore: decorator
+@inline export function lowBytes(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i8x16.shuffle(a, b, 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
+  const cd = i8x16.shuffle(c, d, 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
+  return i8x16.shuffle(ab, cd, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) {
