@@ -139,7 +139,17 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */
 export function firstNonFinite(x: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const inf = f32x4.splat(Infinity);
+    for (; i + 16 <= n; i += 16) {
+      const p = x + (<usize>i << 2);
+      const ok = v128.and(v128.and(f32x4.lt(f32x4.abs(v128.load(p)), inf), f32x4.lt(f32x4.abs(v128.load(p, 16)), inf)),
+        v128.and(f32x4.lt(f32x4.abs(v128.load(p, 32)), inf), f32x4.lt(f32x4.abs(v128.load(p, 48)), inf)));
+      if (!i32x4.all_true(ok)) break; // the scalar loop below finds which
+    }
+  }
+  for (; i < n; i++) {
     if (!(abs(load<f32>(x + (<usize>i << 2))) < Infinity)) return i;
   }
   return -1;
