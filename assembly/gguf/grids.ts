@@ -379,10 +379,14 @@ export function expandedGrid(g: i32): usize {
   return i8x16.sub(v128.xor(g, m), m);
 }
 
-/** 8 IQ1 lanes (int8 at p) as dl * (lane + delta), 8 floats at out (ggml's dequantizer, four at a time). */
+/** The 8 lanes of IQ1 grid entry i as dl * (lane + delta), 8 floats at out (ggml's dequantizer). */
 // @ts-ignore: decorator
-@inline export function storeIq1x8(out: usize, p: usize, dl: f32, delta: f32): void {
-  const h = v128.load8x8_s(p), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
+@inline export function dequantizeIq1x8(out: usize, i: i32, dl: f32, delta: f32): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let j = 0; j < 8; j++) store<f32>(out + (<usize>j << 2), dl * (<f32>iq1Lane(i, j) + delta));
+    return;
+  }
+  const h = v128.load8x8_s(expandedGrid(5) + (<usize>i << 3)), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
   v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vdelta)));
   v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vdelta)), 16);
 }

@@ -5,8 +5,8 @@
 import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
-import { bestNeighbourIq1, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { expandedGrid, iq1Lane, storeIq1x8 } from "./grids";
+import { bestNeighbour, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
+import { dequantizeIq1x8, iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_M_BYTES = 56;
@@ -40,15 +40,8 @@ export function dequantizeIQ1_M(src: usize, y: usize, blocks: i32): void {
       const h = nibble(block, k);
       const grid = <i32>load<u8>(block + <usize>k) | ((h & 7) << 8);
       const delta: f32 = h & 8 ? -0.125 : 0.125;
-      if (ASC_FEATURE_SIMD) {
-        storeIq1x8(out, expandedGrid(5) + (<usize>grid << 3), dl, delta);
-        out += 32;
-        continue;
-      }
-      for (let j = 0; j < 8; j++) {
-        store<f32>(out, dl * (<f32>iq1Lane(grid, j) + delta));
-        out += 4;
-      }
+      dequantizeIq1x8(out, grid, dl, delta);
+      out += 32;
     }
   }
 }
@@ -152,7 +145,7 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
         let gi = lookup(pointOf(LBEST + <usize>(8 * k)));
         if (gi < 0) {
           onGrid = false;
-          gi = bestNeighbourIq1(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, halfLevels(bk, k), LBEST + <usize>(8 * k));
+          gi = max(0, bestNeighbour(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, halfLevels(bk, k), LBEST + <usize>(8 * k)));
         }
         store<u16>(INDEX + (<usize>k << 1), <u16>gi);
       }

@@ -3,8 +3,8 @@
 // delta sign; x = d * (2 s + 1) * (grid lane + delta), delta = +-1/8.
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
-import { bestNeighbourIq1, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { expandedGrid, iq1Lane, storeIq1x8 } from "./grids";
+import { bestNeighbour, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
+import { dequantizeIq1x8, iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
@@ -20,15 +20,8 @@ export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
       const delta: f32 = qh & 0x8000 ? -0.125 : 0.125;
       for (let l = 0; l < 4; l++) {
         const grid = <i32>load<u8>(block + 2 + <usize>(4 * ib + l)) | (((qh >> (3 * l)) & 7) << 8);
-        if (ASC_FEATURE_SIMD) {
-          storeIq1x8(out, expandedGrid(5) + (<usize>grid << 3), dl, delta);
-          out += 32;
-          continue;
-        }
-        for (let j = 0; j < 8; j++) {
-          store<f32>(out, dl * (<f32>iq1Lane(grid, j) + delta));
-          out += 4;
-        }
+        dequantizeIq1x8(out, grid, dl, delta);
+        out += 32;
       }
     }
   }
@@ -127,7 +120,7 @@ export function quantizeIQ1_S(x: usize, out: usize, blocks: i32, qw: usize): voi
         let gi = lookup(pointOf(LBEST + <usize>(8 * k)));
         if (gi < 0) {
           onGrid = false;
-          gi = bestNeighbourIq1(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, xx, LBEST + <usize>(8 * k));
+          gi = max(0, bestNeighbour(gi, xb + (<usize>k << 5), WEIGHTS + (<usize>k << 5), scale, xx, LBEST + <usize>(8 * k)));
         }
         store<u16>(INDEX + (<usize>k << 1), <u16>gi);
       }

@@ -109,11 +109,11 @@ export function lookup(u: i32): i32 {
 }
 
 /**
- * The neighbour (list at pool offset -code - 1) nearest to scale * level in the weighted squared
- * distance to xval, its lanes (levels 0..) into L; -1 when no distance is below FLT_MAX (ggml
- * asserts there: the huge rows).
+ * The neighbour (list at pool offset -code - 1) nearest to scale * q in the weighted squared distance
+ * to xval, where q is a lane's level, or with xg (IQ1) the float xg[lane]; its lanes into L. -1, and
+ * searchFailed, when no distance is below FLT_MAX (ggml asserts there: the huge rows).
  */
-export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32, L: usize): i32 {
+export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32, xg: usize, L: usize): i32 {
   const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
   const count = <i32>load<u16>(list);
   let best = f32.MAX_VALUE, index = -1;
@@ -121,7 +121,8 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
     const j = <i32>load<u16>(list + (<usize>t << 1));
     let d2: f32 = 0;
     for (let i = 0; i < lanes; i++) {
-      const diff = scale * <f32>level(j, i) - load<f32>(xval + (<usize>i << 2));
+      const q = xg ? load<f32>(xg + (<usize>((level(j, i) - 1) >> 1) << 2)) : <f32>level(j, i);
+      const diff = scale * q - load<f32>(xval + (<usize>i << 2));
       d2 += load<f32>(weight + (<usize>i << 2)) * diff * diff;
     }
     if (d2 < best) {
@@ -129,7 +130,11 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
       index = j;
     }
   }
-  if (index >= 0) for (let i = 0; i < lanes; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
+  if (index < 0) {
+    searchFailed = true;
+    return -1;
+  }
+  for (let i = 0; i < lanes; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
   return index;
 }
 
@@ -224,9 +229,7 @@ let lastOnGrid = false;
   const gi = lookup(pointOf(L));
   lastOnGrid = gi >= 0;
   if (gi >= 0) return gi;
-  const best = bestNeighbour(gi, xval, waux, scale, L);
-  if (best < 0) searchFailed = true;
-  return best;
+  return bestNeighbour(gi, xval, waux, scale, 0, L);
 }
 
 /**
@@ -294,36 +297,6 @@ export function sortOrder(x: usize, n: i32): void {
     }
     store<i32>(ORDER + (<usize>k << 2), j);
   }
-}
-
-/**
- * IQ1's neighbour search: the neighbour of the point (list `code`) whose levels xg[lane] times scale
- * lie nearest xval in the weighted squared distance; its lanes into L; -1 (searchFailed) when none
- * has a finite distance.
- */
-export function bestNeighbourIq1(code: i32, xval: usize, weight: usize, scale: f32, xg: usize, L: usize): i32 {
-  const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
-  const count = <i32>load<u16>(list);
-  let best = f32.MAX_VALUE, index = -1;
-  for (let t = 1; t <= count; t++) {
-    const j = <i32>load<u16>(list + (<usize>t << 1));
-    let d2: f32 = 0;
-    for (let i = 0; i < 8; i++) {
-      const q = load<f32>(xg + (<usize>((level(j, i) - 1) >> 1) << 2));
-      const diff = scale * q - load<f32>(xval + (<usize>i << 2));
-      d2 += load<f32>(weight + (<usize>i << 2)) * diff * diff;
-    }
-    if (d2 < best) {
-      best = d2;
-      index = j;
-    }
-  }
-  if (index < 0) {
-    searchFailed = true;
-    return 0;
-  }
-  for (let i = 0; i < 8; i++) store<i8>(L + <usize>i, <i8>((level(index, i) - 1) >> 1));
-  return index;
 }
 
 /**
