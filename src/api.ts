@@ -9,3 +9,8 @@ export { GGUF_TYPES, ggufType, type GgufType } from "./gguf/types.js";
 export type { GgufTensor } from "./gguf/tensor.js";
 export type { Features } from "./features.js";
 export type { Variant } from "./exports.js";
+export { writeGguf, writeGgufStream, ggufChunks, type GgufTensorSpec, type GgufWriteSpec } from "./gguf/file/write.js";
+export type { GgufFile, GgufSource, ReadGgufOptions } from "./gguf/file/read.js";
+export type { GgufHeader, GgufTensorInfo } from "./gguf/file/header.js";
+export type { GgufValue, GgufValueType, GgufScalarType } from "./gguf/file/values.js";
+export type { FileHandleLike } from "./gguf/file/sources.js";

@@ -7,6 +7,8 @@ import { type LoadOptions, loadWith } from "../load.js";
 import type { Qsimd } from "../instance.js";
 
 export * from "../api.js";
+import { type GgufFile, type GgufSource, type ReadGgufOptions, readGgufWith } from "../gguf/file/read.js";
+import { openDenoFile } from "../gguf/file/deno-files.js";
 
 const host = makeHost((variant) => decodeBase64(inlineBuilds[variant]), fetchUrl);
 
@@ -32,4 +34,9 @@ function decodeBase64(text: string): Uint8Array {
     if (o < out.length) out[o++] = n & 0xff;
   }
   return out;
+}
+
+/** A GGUF file's header now and its tensors on demand, from bytes, a Blob/File, a Response or a stream (and file paths in Deno). */
+export function readGguf(source: GgufSource, options?: ReadGgufOptions): Promise<GgufFile> {
+  return readGgufWith(openDenoFile, source, options);
 }

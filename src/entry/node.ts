@@ -5,6 +5,8 @@ import { type LoadOptions, loadWith } from "../load.js";
 import type { Qsimd } from "../instance.js";
 
 export * from "../api.js";
+import { type GgufFile, type GgufSource, type ReadGgufOptions, readGgufWith } from "../gguf/file/read.js";
+import { openNodeFile } from "../gguf/file/node-files.js";
 
 const host = makeHost(
   (variant) => readFile(buildUrl(variant)),
@@ -14,4 +16,9 @@ const host = makeHost(
 /** A new qsimd instance running the best build this host supports (or `options.variant`). */
 export function load(options?: LoadOptions): Promise<Qsimd> {
   return loadWith(host, options);
+}
+
+/** A GGUF file's header now and its tensors on demand, from bytes, a Blob, a stream, a file path or a FileHandle. */
+export function readGguf(source: GgufSource, options?: ReadGgufOptions): Promise<GgufFile> {
+  return readGgufWith(openNodeFile, source, options);
 }

@@ -8,6 +8,7 @@ import { type LoadOptions, loadWith } from "../load.js";
 import type { Qsimd } from "../instance.js";
 
 export * from "../api.js";
+import { type GgufFile, type GgufSource, type ReadGgufOptions, readGgufWith } from "../gguf/file/read.js";
 
 const modules = { relaxed, simd, scalar };
 const host = makeHost((variant) => modules[variant], fetchUrl);
@@ -15,4 +16,9 @@ const host = makeHost((variant) => modules[variant], fetchUrl);
 /** A new qsimd instance running the best build this host supports (or `options.variant`). */
 export function load(options?: LoadOptions): Promise<Qsimd> {
   return loadWith(host, options);
+}
+
+/** A GGUF file's header now and its tensors on demand, from bytes, a Blob, a Response or a stream. */
+export function readGguf(source: GgufSource, options?: ReadGgufOptions): Promise<GgufFile> {
+  return readGgufWith(undefined, source, options);
 }

@@ -11,6 +11,7 @@ export function fsEnv(runtime, qsimd, ci) {
     load: qsimd.load,
     loadSync: qsimd.loadSync,
     quantizeMultiplier: qsimd.quantizeMultiplier,
+    api: qsimd,
     buildSource,
     buildUrl: (variant) => new URL(`dist/wasm/${variant}.wasm`, root),
     module: async (variant) => WebAssembly.compile(await buildSource(variant)),

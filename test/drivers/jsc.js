@@ -12,6 +12,7 @@ const env = {
   load: qsimd.load,
   loadSync: qsimd.loadSync,
   quantizeMultiplier: qsimd.quantizeMultiplier,
+  api: qsimd,
   buildSource,
   module: (variant) => WebAssembly.compile(buildSource(variant)),
   shared(path, kind) {

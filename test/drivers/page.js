@@ -14,6 +14,7 @@ const env = {
   load: qsimd.load,
   loadSync: qsimd.loadSync,
   quantizeMultiplier: qsimd.quantizeMultiplier,
+  api: qsimd,
   buildSource,
   buildUrl: (variant) => new URL(`../../dist/wasm/${variant}.wasm`, import.meta.url),
   module: async (variant) => WebAssembly.compile(await buildSource(variant)),

@@ -15,6 +15,7 @@ const env = {
   load: qsimd.load,
   loadSync: qsimd.loadSync,
   quantizeMultiplier: qsimd.quantizeMultiplier,
+  api: qsimd,
   // Bytes cannot be compiled here; the suites get the imported modules instead.
   buildSource: async (variant) => modules[variant],
   module: async (variant) => modules[variant],

@@ -2,6 +2,7 @@
 //   runtime            name of the runtime ("node", "deno", "bun", "workerd", "chromium", "firefox", "webkit")
 //   load, loadSync     the package's entry point for that runtime
 //   quantizeMultiplier the entry point's pure helper of that name
+//   api                the entry point module itself (readGguf, writeGguf, ...)
 //   buildSource(v)     a source that runtime can load one build from (bytes, or a Module where bytes cannot compile)
 //   module(v)          a compiled WebAssembly.Module of a build
 //   buildUrl(v)        the URL of a build's file, where the runtime can read URLs (else undefined)

@@ -2,15 +2,14 @@
 // F32 model they came from.
 import { ok, sameBits } from "../lib/assert.js";
 import { needShared } from "../lib/env.js";
-import { readGgufTensors } from "../lib/gguf-reader.js";
 
 export default function realModels(test, env) {
   test("stories260K: quantizing the F32 tensors to Q8_0 gives llama.cpp's bytes; dequantizing them stays within half a step", async () => {
     const q = await env.load();
     const f32File = await needShared(env, "data/stories260K.gguf");
     const q8File = await needShared(env, "data/stories260K-q8_0.v2.gguf");
-    const f32 = new Map(readGgufTensors(f32File).tensors.map((t) => [t.name, t]));
-    const q8 = readGgufTensors(q8File);
+    const f32 = new Map((await env.api.readGguf(f32File)).tensors.map((t) => [t.name, t]));
+    const q8 = await env.api.readGguf(q8File);
     const quantized = q8.tensors.filter((t) => t.typeId === 8);
     ok(quantized.length === 37, `${quantized.length} Q8_0 tensors`);
     for (const t of quantized) {

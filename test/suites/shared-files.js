@@ -18,4 +18,8 @@ export const sharedFiles = [
   ].map((f) => ({ path: `vectors/${f}.bin`, kind: "bytes" })),
   { path: "data/stories260K.gguf", kind: "bytes" },
   { path: "data/stories260K-q8_0.v2.gguf", kind: "bytes" },
+  { path: "data/stories260K-f32.v1.gguf", kind: "bytes" },
+  { path: "data/ggml-vocab-llama-spm.gguf", kind: "bytes" },
+  { path: "data/ggml-vocab-gpt-2.gguf", kind: "bytes" },
+  { path: "data/ggml-vocab-phi-3.gguf", kind: "bytes" },
 ];
