@@ -14,3 +14,7 @@ export type { GgufFile, GgufSource, ReadGgufOptions } from "./gguf/file/read.js"
 export type { GgufHeader, GgufTensorInfo } from "./gguf/file/header.js";
 export type { GgufValue, GgufValueType, GgufScalarType } from "./gguf/file/values.js";
 export type { FileHandleLike } from "./gguf/file/sources.js";
+export { FILE_TYPES, planQuantization, type MixOptions, type QuantizationPlan, type TensorPlan } from "./gguf/model/mix.js";
+export { quantizeModel, dequantizeModel, type QuantizeModelOptions } from "./gguf/model/convert.js";
+export { evaluateModel, type ModelError, type TensorError, type ErrorStats } from "./gguf/model/eval.js";
+export { readImatrix, type Imatrix } from "./gguf/model/imatrix.js";

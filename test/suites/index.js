@@ -1,6 +1,7 @@
 import bench from "./bench.js";
 import gguf from "./gguf.js";
 import ggufFiles from "./gguf-files.js";
+import ggufModels from "./gguf-models.js";
 import identity from "./identity.js";
 import kernels from "./kernels.js";
 import linear from "./linear.js";
@@ -10,4 +11,4 @@ import realModels from "./real-models.js";
 import vectors from "./vectors.js";
 
 /** Every runtime-agnostic suite, in the order they run. */
-export const suites = [loader, kernels, linear, matmul, vectors, gguf, ggufFiles, realModels, identity, bench];
+export const suites = [loader, kernels, linear, matmul, vectors, gguf, ggufFiles, ggufModels, realModels, identity, bench];
