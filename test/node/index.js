@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { equal, ok } from "../lib/assert.js";
+import ggufCli from "./gguf-cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -27,6 +28,7 @@ console.log(JSON.stringify(out));
 `;
 
 export default function nodeOnly(test) {
+  ggufCli(test);
   test("the built benchmark page (dist/bench) runs in Chromium: progress, table, chart, JSON", async () => {
     const { chromium } = await import("playwright-core");
     const { serveStatic } = await import("../../scripts/serve-static.js");

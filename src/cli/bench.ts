@@ -1,15 +1,14 @@
-// `npx qsimd` / `npm start`: what this host supports, the build qsimd picks, then the benchmark suite
+// `qsimd bench` (and `npx qsimd` / `npm start` with no command): what this host supports, the build qsimd picks, then the benchmark suite
 // (quick by default) as a table, timed by benny, optionally saved as JSON or compared with another run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { QsimdError } from "./errors.js";
-import { load, type Variant } from "./entry/node.js";
+import { QsimdError } from "../errors.js";
+import { load, type Variant } from "../entry/node.js";
 
-const USAGE = `usage: qsimd [bench] [--full] [--filter TEXT] [--variant relaxed|simd|scalar] [--json FILE]
-       qsimd bench --compare A.json B.json`;
+export const BENCH_USAGE = `qsimd [bench] [--full] [--filter TEXT] [--variant relaxed|simd|scalar] [--json FILE]
+  qsimd bench --compare A.json B.json`;
 
-export async function main(args: string[]): Promise<number> {
-  if (args[0] === "bench") args = args.slice(1);
+export async function bench(args: string[]): Promise<number> {
   const options: { full?: boolean; filter?: string; variant?: Variant; json?: string; compare?: string[] } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -19,11 +18,11 @@ export async function main(args: string[]): Promise<number> {
     else if (a === "--variant") options.variant = args[++i] as Variant;
     else if (a === "--json") options.json = args[++i];
     else if (a === "--compare") options.compare = [args[++i], args[++i]];
-    else if (a === "--help" || a === "-h") return console.log(USAGE), 0;
-    else return console.error(`unknown argument ${a}\n${USAGE}`), 2;
+    else if (a === "--help" || a === "-h") return console.log(`usage: ${BENCH_USAGE}`), 0;
+    else return console.error(`unknown argument ${a}\nusage: ${BENCH_USAGE}`), 2;
   }
   // The benchmark lives beside the package's dist/, outside the TypeScript build.
-  const report = await import(new URL("../bench/report.js", import.meta.url).href);
+  const report = await import(new URL("../../bench/report.js", import.meta.url).href);
   if (options.compare) {
     const [a, b] = options.compare.map((file) => JSON.parse(readFileSync(file, "utf8")));
     console.log(report.formatComparison(a, b));
@@ -40,10 +39,10 @@ export async function main(args: string[]): Promise<number> {
   console.log(`qsimd on Node ${process.versions.node} (V8 ${process.versions.v8}), ${process.arch}, ${cpus().length} CPUs`);
   console.log(`host     WebAssembly SIMD128: ${yes(best.features.simd)}, relaxed SIMD: ${yes(best.features.relaxedSimd)}`);
   console.log(`build    ${best.variant}${options.variant ? " (forced)" : " (best available)"}\n`);
-  const { runSuite } = await import(new URL("../bench/suite.js", import.meta.url).href);
+  const { runSuite } = await import(new URL("../../bench/suite.js", import.meta.url).href);
   // benny is a devDependency: an installed package without it times with the portable runner.
-  const benny = await import(new URL("../bench/benny-timer.js", import.meta.url).href).catch(() => undefined);
-  const { hasPeer, loadOrt, timePeer } = await import(new URL("../bench/onnx-peer.js", import.meta.url).href);
+  const benny = await import(new URL("../../bench/benny-timer.js", import.meta.url).href).catch(() => undefined);
+  const { hasPeer, loadOrt, timePeer } = await import(new URL("../../bench/onnx-peer.js", import.meta.url).href);
   const ort = await loadOrt();
   const record = await runSuite({
     load,
