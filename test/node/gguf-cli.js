@@ -97,8 +97,8 @@ export default function ggufCli(test) {
       const run = await cli(["quantize", needData("stories260K.gguf"), out, "--type", "Q8_0"]);
       equal(run.code, 0, run.stderr);
       ok(/5 tensors: rows of 172 are not whole Q8_0 blocks/.test(run.stderr), run.stderr);
-      const mine = await qsimd.readGguf(out);
-      const ref = await qsimd.readGguf(needData("stories260K-q8_0.v2.gguf"));
+      const mine = await qsimd.readGguf(readFileSync(out));
+      const ref = await qsimd.readGguf(readFileSync(needData("stories260K-q8_0.v2.gguf")));
       let same = 0;
       for (const t of mine.tensors.filter((t) => t.type === "Q8_0")) sameBits(await mine.read(t), await ref.read(t.name), t.name), same++;
       equal(same, 32, "every Q8_0 tensor llama.cpp could write row by row");
@@ -111,7 +111,7 @@ export default function ggufCli(test) {
       equal(json.totals.tensors, 48);
       const back = join(dir, "f16.gguf");
       equal((await cli(["dequantize", out, back, "--type", "F16"])).code, 0);
-      const f16 = await qsimd.readGguf(back);
+      const f16 = await qsimd.readGguf(readFileSync(back));
       equal(f16.tensor("blk.0.attn_q.weight").type, "F16");
       equal(f16.tensor("blk.0.attn_norm.weight").type, "F32", "1-D tensors stay F32");
       const report = join(dir, "eval.json");
@@ -130,7 +130,7 @@ export default function ggufCli(test) {
     const dir = mkdtempSync(join(tmpdir(), "qsimd-cli-"));
     try {
       // A model with 256-value rows, so IQ2_XS applies and needs an importance matrix.
-      const src = await qsimd.readGguf(needData("stories260K.gguf"));
+      const src = await qsimd.readGguf(readFileSync(needData("stories260K.gguf")));
       const model = join(dir, "wide.gguf");
       writeFileSync(model, await qsimd.writeGguf({
         metadata: src.metadata, types: src.types,
@@ -172,7 +172,7 @@ export default function ggufCli(test) {
       writeFileSync(join(dir, "imatrix.dat"), Uint8Array.from(dat));
       const run = await cli(["quantize", model, out, "--type", "IQ2_XS", "--imatrix", join(dir, "imatrix.dat")]);
       equal(run.code, 0, run.stderr);
-      const quantized = await qsimd.readGguf(out);
+      const quantized = await qsimd.readGguf(readFileSync(out));
       equal(quantized.tensor("blk.4.ffn_up.weight").type, "IQ2_XS");
       equal(quantized.metadata["quantize.imatrix.entries_count"], entries.length);
       equal(quantized.metadata["general.file_type"], 20);
