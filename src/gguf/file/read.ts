@@ -37,7 +37,7 @@ export async function openSource(source: GgufSource, open: FileOpener | undefine
     return streamSource(source.body);
   }
   if (typeof ReadableStream === "function" && source instanceof ReadableStream) return streamSource(source);
-  if (typeof source === "string" || source instanceof URL) {
+  if (typeof source === "string" || (typeof URL === "function" && source instanceof URL)) {
     if (!open) throw new QsimdError("UNSUPPORTED_OPERATION", "readGguf: this runtime has no file paths; pass bytes, a Blob/File, or a Response from fetch()");
     return open(source);
   }

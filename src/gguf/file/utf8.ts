@@ -23,6 +23,8 @@ export function decodeUtf8(bytes: Uint8Array): string {
       if (t === undefined || (t & 0xc0) !== 0x80) ok = false;
       else c = (c << 6) | (t & 0x3f);
     }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 either.
+    if (ok && (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || c < [0, 0x80, 0x800, 0x10000][n])) ok = false;
     if (!ok) { s += "\ufffd"; i++; continue; }
     s += String.fromCodePoint(c);
     i += n + 1;
