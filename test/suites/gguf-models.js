@@ -184,6 +184,15 @@ export default function ggufModels(test, env) {
       for (let i = 1; i < chain.length; i++) ok(rmse[chain[i - 1]] < rmse[chain[i]], `${chain[i - 1]} < ${chain[i]}: ${show}`);
     }
     ok(rmse.Q4_K < rmse.Q4_0 && rmse.Q5_K < rmse.Q5_0, `K-quants beat legacy of the same size: ${show}`);
+    // The model as it is, for every llama.cpp file type: K-quants fall back (rows of 64), the legacy chain holds.
+    const real = {};
+    for (const { name } of env.api.FILE_TYPES) {
+      const result = await evaluateModel(q, src, { type: name });
+      ok(result.total.rmse >= 0 && result.total.rmse < 0.2 && result.tensors.length === 48, `${name}: ${JSON.stringify(result.total)}`);
+      real[name] = result.total.rmse;
+    }
+    const chain = ["F32", "F16", "Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "Q2_0"];
+    for (let i = 1; i < chain.length; i++) ok(real[chain[i - 1]] < real[chain[i]], `stories260K: ${chain[i - 1]} < ${chain[i]}: ${JSON.stringify(real)}`);
     const mix = await evaluateModel(q, model, { type: "Q4_K_M" });
     ok(mix.total.rmse < rmse.Q4_K && mix.total.bitsPerWeight > 4.5, "Q4_K_M spends bits where they help");
     const kept = mix.tensors.find((t) => t.name === "output_norm.weight");
