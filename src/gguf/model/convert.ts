@@ -82,6 +82,11 @@ export function quantizeModel(q: Qsimd, file: GgufFile, options: QuantizeModelOp
     set("quantize.imatrix.entries_count", options.importance.entries.size, "uint32");
     set("quantize.imatrix.chunks_count", options.importance.chunks, "uint32");
   }
+  return { plan, spec: specOf(q, file, plan, metadata, types, options.importance) };
+}
+
+// Tensors kept as they are are copied; the others are converted when the writer reaches them.
+function specOf(q: Qsimd, file: GgufFile, plan: QuantizationPlan, metadata: Record<string, GgufValue>, types: Record<string, GgufValueType>, importance?: Imatrix): GgufWriteSpec {
   const tensors = plan.tensors.map((t): GgufTensorSpec => ({
     name: t.name,
     type: t.to,
@@ -89,10 +94,10 @@ export function quantizeModel(q: Qsimd, file: GgufFile, options: QuantizeModelOp
     data: async () => {
       const info = file.tensor(t.name);
       if (t.to === t.from) return file.read(info);
-      return quantizeTensor(q, t, await tensorValues(q, file, info), weightsFor(t, options.importance));
+      return quantizeTensor(q, t, await tensorValues(q, file, info), weightsFor(t, importance));
     },
   }));
-  return { plan, spec: { metadata, types, tensors, alignment: file.alignment } };
+  return { metadata, types, tensors, alignment: file.alignment };
 }
 
 /** Every quantized tensor (and float tensors of 2 or more dimensions) as `type`: F32, F16 or BF16. */
@@ -111,16 +116,5 @@ export function dequantizeModel(q: Qsimd, file: GgufFile, type: string): { plan:
   const metadata: Record<string, GgufValue> = { ...file.metadata, "general.file_type": fileType };
   const types: Record<string, GgufValueType> = { ...file.types, "general.file_type": "uint32" };
   delete metadata["general.quantization_version"], delete types["general.quantization_version"];
-  const tensors = plan.tensors.map((t): GgufTensorSpec => ({
-    name: t.name,
-    type: t.to,
-    shape: t.shape,
-    data: async () => {
-      const info = file.tensor(t.name);
-      if (t.to === t.from) return file.read(info);
-      const x = await tensorValues(q, file, info);
-      return q.quantize(t.to, x);
-    },
-  }));
-  return { plan, spec: { metadata, types, tensors, alignment: file.alignment } };
+  return { plan, spec: specOf(q, file, plan, metadata, types) };
 }
