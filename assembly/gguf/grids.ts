@@ -379,14 +379,17 @@ export function expandedGrid(g: i32): usize {
   return i8x16.sub(v128.xor(g, m), m);
 }
 
-/** The 8 lanes of IQ1 grid entry i as dl * (lane + delta), 8 floats at out (ggml's dequantizer). */
+/**
+ * The 8 lanes of IQ1 grid entry i as dl * (lane + delta), 8 floats at out (ggml's dequantizer).
+ * `lanes` is expandedGrid(5), looked up once by the caller: once per 8 values costs more than the rest.
+ */
 // @ts-ignore: decorator
-@inline export function dequantizeIq1x8(out: usize, i: i32, dl: f32, delta: f32): void {
+@inline export function dequantizeIq1x8(lanes: usize, out: usize, i: i32, dl: f32, delta: f32): void {
   if (!ASC_FEATURE_SIMD) {
     for (let j = 0; j < 8; j++) store<f32>(out + (<usize>j << 2), dl * (<f32>iq1Lane(i, j) + delta));
     return;
   }
-  const h = v128.load8x8_s(expandedGrid(5) + (<usize>i << 3)), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
+  const h = v128.load8x8_s(lanes + (<usize>i << 3)), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
   v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vdelta)));
   v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vdelta)), 16);
 }

@@ -4,12 +4,13 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { bestNeighbour, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x8, iq1Lane } from "./grids";
+import { dequantizeIq1x8, expandedGrid, iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
 
 export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
+  const lanes: usize = ASC_FEATURE_SIMD ? expandedGrid(5) : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ1_S_BYTES;
     const d = loadF16(block);
@@ -20,7 +21,7 @@ export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
       const delta: f32 = qh & 0x8000 ? -0.125 : 0.125;
       for (let l = 0; l < 4; l++) {
         const grid = <i32>load<u8>(block + 2 + <usize>(4 * ib + l)) | (((qh >> (3 * l)) & 7) << 8);
-        dequantizeIq1x8(out, grid, dl, delta);
+        dequantizeIq1x8(lanes, out, grid, dl, delta);
         out += 32;
       }
     }
