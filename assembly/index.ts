@@ -19,4 +19,4 @@ export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
 export { readBytes, copyBytes } from "./bench/bandwidth";
 export { ggufWorkspaceBytes, ggufUseWorkspace, ggufQuantizeFailed, ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
-export { ggufUseRelaxed, ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv, gemvTable16, gemvTable32, gemvTable256, gemvAffine32, gemvAffine256, gemvBytes32, gemvBytes256, gemvRelaxedTable16, gemvRelaxedTable32, gemvRelaxedAffine32, gemvRelaxedAffine256, gemvRelaxedBytes32, gemvRelaxedBytes256 } from "./gguf/gemv";
+export { ggufUseRelaxed, ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv, ggufGemm2, gemm2Bytes32, gemm2Bytes256, gemm2RelaxedBytes32, gemm2RelaxedBytes256, gemvTable16, gemvTable32, gemvTable256, gemvAffine32, gemvAffine256, gemvBytes32, gemvBytes256, gemvRelaxedTable16, gemvRelaxedTable32, gemvRelaxedAffine32, gemvRelaxedAffine256, gemvRelaxedBytes32, gemvRelaxedBytes256 } from "./gguf/gemv";

@@ -127,6 +127,22 @@ export const cases = [
       };
     },
   })),
+  // Small batches: 8 activations against one weight matrix (a prompt's tokens, a batch of queries).
+  ...["Q8_0", "Q6_K", "Q4_0", "Q4_K", "IQ2_XS"].map((type) => {
+    const [blockSize, blockBytes, activation] = GEMV_FORMATS[type];
+    return {
+      name: `GGUF ${type} x ${activation} matmul 8 x 4096 x 4096`,
+      group: "GGUF", quick: type === "Q8_0", roofline: "read 8 MiB",
+      work: { macs: 8 * 4096 * 4096, bytes: 4096 * (4096 / blockSize) * blockBytes },
+      make(q) {
+        const bytes = GRID_FORMATS.includes(type) ? gridBlocks(type, 4096 * (4096 / blockSize), blockBytes) : q.quantize(type, floats(4096 * 4096, 11), { rowLength: 4096 });
+        const tensor = q.tensor(type, bytes, [4096, 4096]);
+        const x = floats(8 * 4096, 12);
+        const out = new Float32Array(8 * 4096);
+        return { qsimd: () => tensor.matmul(x, 8, out), free: () => tensor.free() };
+      },
+    };
+  }),
   // GGUF quantize / dequantize of 1M values (arrays in and out), every type qsimd implements.
   ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_K", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4"].map((type) => ({
     name: `GGUF quantize ${type}, 1M values`, group: "GGUF", quick: type === "Q4_0", work: { elements: MiB },

@@ -345,54 +345,90 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
   }
 }
 
+/**
+ * ggufGemv for two activations (act, act2; results at y, y2) in one pass over the weights, for the
+ * formats stored as byte codes: every code vector loaded meets both activations. Bit-identical to
+ * two ggufGemv calls, which is what the 4-bit formats and the scalar build get: decoding nibbles for
+ * two activations at once needs more vector registers than x64 has, and V8 then runs it slower than
+ * two GEMVs.
+ */
+export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  const layout = layoutOf(type);
+  const F = blockSizeOf(layout);
+  if (!ASC_FEATURE_SIMD || (layout & NIBBLES)) {
+    ggufGemv(type, w, rows, n, act, y, r0, r1);
+    ggufGemv(type, w, rows, n, act2, y2, r0, r1);
+  } else if (relaxedOf(type)) {
+    if (F == 32) gemm2RelaxedBytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+    else gemm2RelaxedBytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  } else {
+    if (F == 32) gemm2Bytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+    else gemm2Bytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  }
+}
+
 // One function per code kind, block size and dot instruction: each is the generic kernel with all
 // three fixed. They are exported only so that wasm-opt keeps them apart: inlined into one function,
 // V8 allocates registers for all of them at once and the kernel runs about 1.5 times slower.
 export function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 16, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 16, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 32, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 256, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(1, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 32, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(2, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 256, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(2, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 32, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(0, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 256, false, type, layout, w, rows, n, act, y, r0, r1);
+  gemvRows(0, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+
+// The same for two activations at once (small-batch matmul), SIMD builds only.
+export function gemm2Bytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvRows(0, 32, false, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+}
+export function gemm2Bytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvRows(0, 256, false, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+}
+export function gemm2RelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+}
+export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 
 // Code kinds, fixed at each call site: 0 int8 codes, 1 table indices, 2 affine indices.
 // Rows go in pairs, so that each activation vector loaded serves two rows; an odd last row is
 // paired with itself.
 // @ts-ignore: decorator
-@inline function gemvRows(kind: i32, F: i32, rel: bool, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+@inline function gemvRows(kind: i32, F: i32, rel: bool, quad: bool, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
   const table = tableOf(type), affine = affineOf(type);
   const nblk = n / F;
   const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
@@ -402,38 +438,50 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
     const q = min(r + 1, r1 - 1);
     const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
     const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
-    rowPair(kind, F, rel, layout, table, affine, n, act,
+    rowPair(kind, F, rel, quad, layout, table, affine, n, act, act2,
       w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
       w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
-      y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2));
+      y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2), y2 + (<usize>(r - r0) << 2), y2 + (<usize>(q - r0) << 2));
   }
 }
 
-// Two rows' dot products with the activation, stored at y0 and y1.
+// Two rows' dot products with the activation, stored at y0 and y1; with `quad` (SIMD builds, byte
+// codes; see ggufGemm2), also with a second activation act2, stored at z0 and z1. Each result takes the same operations
+// in the same order either way, so matmul gives GEMV's bits.
 // @ts-ignore: decorator
-@inline function rowPair(kind: i32, F: i32, rel: bool, layout: i32, table: usize, affine: i32, n: i32, act: usize,
-  d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize): void {
+@inline function rowPair(kind: i32, F: i32, rel: bool, quad: bool, layout: i32, table: usize, affine: i32, n: i32, act: usize, act2: usize,
+  d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize, z0: usize, z1: usize): void {
   const scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, offset = (layout & OFFSET) != 0;
   const U = F == 32 ? 32 : 16;
   const nblk = n / F;
   const ad = act, as = act + (<usize>nblk << 2), asum = act + actSums(layout, n), ac = act + actCodes(layout, n);
+  const bd = act2, bs = act2 + (<usize>nblk << 2), bsum = act2 + actSums(layout, n), bc = act2 + actCodes(layout, n);
   const alpha = affine >> 8, beta = <i32><i8>affine;
-  // Lanes b % 4 of the two rows' float sums.
+  // Lanes b % 4 of the float sums: e, f the two rows with act; g, h with act2.
   let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0, f0: f32 = 0, f1: f32 = 0, f2: f32 = 0, f3: f32 = 0;
+  let g0: f32 = 0, g1: f32 = 0, g2: f32 = 0, g3: f32 = 0, h0: f32 = 0, h1: f32 = 0, h2: f32 = 0, h3: f32 = 0;
   let b = 0;
   if (ASC_FEATURE_SIMD) {
     const t = v128.load(table);
     if (F == 256) {
       // A block is four groups; its unit sums are scaled, summed, then reduced once.
       const groupCodes: usize = kind ? 32 : 64;
-      let w0 = c0, w1 = c1, a = ac, sums = asum, sc0 = s0, sc1 = s1;
+      let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, sc0 = s0, sc1 = s1;
       for (; b < nblk; b++) {
-        let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
+        let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
         for (let k = 0; k < 4; k++) {
-          let l0 = groupPair(kind, U, rel, t, alpha, beta, w0, w1, a, sums), l1 = v128.load(PAIR_SECOND);
+          let l0 = groupPair(kind, U, rel, quad, t, alpha, beta, w0, w1, a, sums, a2, sums2), l1 = v128.load(PAIR_SECOND);
           if (scaled) {
-            l0 = i32x4.mul(l0, unitScales(sc0));
-            l1 = i32x4.mul(l1, unitScales(sc1));
+            const k0 = unitScales(sc0), k1 = unitScales(sc1);
+            l0 = i32x4.mul(l0, k0);
+            l1 = i32x4.mul(l1, k1);
+            if (quad) {
+              acc2 = i32x4.add(acc2, i32x4.mul(v128.load(PAIR_SECOND, 16), k0));
+              acc3 = i32x4.add(acc3, i32x4.mul(v128.load(PAIR_SECOND, 32), k1));
+            }
+          } else if (quad) {
+            acc2 = i32x4.add(acc2, v128.load(PAIR_SECOND, 16));
+            acc3 = i32x4.add(acc3, v128.load(PAIR_SECOND, 32));
           }
           acc0 = i32x4.add(acc0, l0);
           acc1 = i32x4.add(acc1, l1);
@@ -441,6 +489,10 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
           w1 += groupCodes;
           a += rel ? 64 : 128;
           sums += 16;
+          if (quad) {
+            a2 += rel ? 64 : 128;
+            sums2 += 16;
+          }
           sc0 += 4;
           sc1 += 4;
         }
@@ -457,18 +509,32 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
         else if (lane == 1) { e1 += v; f1 += u; }
         else if (lane == 2) { e2 += v; f2 += u; }
         else { e3 += v; f3 += u; }
+        if (quad) {
+          const db = load<f32>(bd + at);
+          let v2 = <f32>sumLanes(acc2) * (load<f32>(d0 + at) * db);
+          let u2 = <f32>sumLanes(acc3) * (load<f32>(d1 + at) * db);
+          if (mins) {
+            v2 -= <f32>sumLanes(superMins(n0, bsum, 4 * b)) * (load<f32>(m0 + at) * db);
+            u2 -= <f32>sumLanes(superMins(n1, bsum, 4 * b)) * (load<f32>(m1 + at) * db);
+          }
+          if (lane == 0) { g0 += v2; h0 += u2; }
+          else if (lane == 1) { g1 += v2; h1 += u2; }
+          else if (lane == 2) { g2 += v2; h2 += u2; }
+          else { g3 += v2; h3 += u2; }
+        }
       }
     } else {
       // A group is four blocks: its unit sums are the block sums.
-      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
       const groups = n / (4 * U);
       const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
-      let w0 = c0, w1 = c1, a = ac, sums = asum, at: usize = 0;
+      let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, at: usize = 0;
       for (let g = 0; g < groups; g++) {
-        const i0 = groupPair(kind, U, rel, t, alpha, beta, w0, w1, a, sums), i1 = v128.load(PAIR_SECOND);
+        const i0 = groupPair(kind, U, rel, quad, t, alpha, beta, w0, w1, a, sums, a2, sums2), i1 = v128.load(PAIR_SECOND);
         const da = v128.load(ad + at);
-        let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(v128.load(d0 + at), da));
-        let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(v128.load(d1 + at), da));
+        const dw0 = v128.load(d0 + at), dw1 = v128.load(d1 + at);
+        let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(dw0, da));
+        let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(dw1, da));
         if (offset) {
           const sa = v128.load(as + at);
           v = f32x4.add(v, f32x4.mul(v128.load(m0 + at), sa));
@@ -476,6 +542,20 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
         }
         acc0 = f32x4.add(acc0, v);
         acc1 = f32x4.add(acc1, u);
+        if (quad) {
+          const db = v128.load(bd + at);
+          let v2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 16)), f32x4.mul(dw0, db));
+          let u2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 32)), f32x4.mul(dw1, db));
+          if (offset) {
+            const sb = v128.load(bs + at);
+            v2 = f32x4.add(v2, f32x4.mul(v128.load(m0 + at), sb));
+            u2 = f32x4.add(u2, f32x4.mul(v128.load(m1 + at), sb));
+          }
+          acc2 = f32x4.add(acc2, v2);
+          acc3 = f32x4.add(acc3, u2);
+          a2 += <usize>U << (rel ? 2 : 3);
+          sums2 += 16;
+        }
         w0 += groupCodes;
         w1 += groupCodes;
         a += <usize>U << (rel ? 2 : 3);
@@ -484,6 +564,10 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
       }
       e0 = f32x4.extract_lane(acc0, 0); e1 = f32x4.extract_lane(acc0, 1); e2 = f32x4.extract_lane(acc0, 2); e3 = f32x4.extract_lane(acc0, 3);
       f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
+      if (quad) {
+        g0 = f32x4.extract_lane(acc2, 0); g1 = f32x4.extract_lane(acc2, 1); g2 = f32x4.extract_lane(acc2, 2); g3 = f32x4.extract_lane(acc2, 3);
+        h0 = f32x4.extract_lane(acc3, 0); h1 = f32x4.extract_lane(acc3, 1); h2 = f32x4.extract_lane(acc3, 2); h3 = f32x4.extract_lane(acc3, 3);
+      }
       b = 4 * groups;
     }
   } else {
@@ -555,9 +639,21 @@ export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32,
     else if (lane == 1) { e1 += v; f1 += u; }
     else if (lane == 2) { e2 += v; f2 += u; }
     else { e3 += v; f3 += u; }
+    if (quad) {
+      const v2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, bd, bs, bsum, bc, d0, m0, s0, n0, c0, b);
+      const u2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, bd, bs, bsum, bc, d1, m1, s1, n1, c1, b);
+      if (lane == 0) { g0 += v2; h0 += u2; }
+      else if (lane == 1) { g1 += v2; h1 += u2; }
+      else if (lane == 2) { g2 += v2; h2 += u2; }
+      else { g3 += v2; h3 += u2; }
+    }
   }
   store<f32>(y0, (e0 + e1) + (e2 + e3));
   store<f32>(y1, (f0 + f1) + (f2 + f3));
+  if (quad) {
+    store<f32>(z0, (g0 + g1) + (g2 + g3));
+    store<f32>(z1, (h0 + h1) + (h2 + h3));
+  }
 }
 
 // Block b of one row, value by value.
@@ -634,46 +730,63 @@ const UNIT_SUMS = memory.data(32, 16);
   store<i32>(out, u3, 12);
 }
 
-// Where groupPair leaves its second result (wasm functions return one value).
-const PAIR_SECOND = memory.data(16, 16);
+// Where groupPair leaves its other results (wasm functions return one value).
+const PAIR_SECOND = memory.data(48, 16);
 
 /**
  * The four unit sums of a group of two rows (codes from w0 and w1, activation from a), lane k =
  * unit k: codes times activation, with the affine indices' alpha and beta applied (beta times the
  * activation's unit sums, at sums). Returns row 0's and leaves row 1's at PAIR_SECOND. Each activation vector loaded serves both
- * rows. Shaped for V8: the steps of 32 values stay a loop over running pointers (unrolled into one
+ * rows. With `quad` (small-batch matmul, byte codes only), a second activation (a2, sums2) meets
+ * the same code vectors, its two results at PAIR_SECOND + 16 and + 32: each load serves four products.
+ * Shaped for V8: the steps of 32 values stay a loop over running pointers (unrolled into one
  * block, V8 hoists every load to its top and spills; indexed, it recomputes the addresses), and
  * affine indices are taken out with shifts (constant masks get rematerialized every step).
  */
 // @ts-ignore: decorator
-@inline function groupPair(kind: i32, U: i32, rel: bool, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize): v128 {
-  let p = i32x4.splat(0), q = i32x4.splat(0);
+@inline function groupPair(kind: i32, U: i32, rel: bool, quad: bool, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize, a2: usize, sums2: usize): v128 {
+  let p = i32x4.splat(0), q = i32x4.splat(0), r = i32x4.splat(0), z = i32x4.splat(0);
   const steps = U >> 3;
   const codeStep: usize = kind ? 16 : 32;
   for (let st = 0; st < steps; st++) {
     if (ASC_FEATURE_RELAXED_SIMD) {
       if (rel) {
-        // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
-        const a0 = v128.load(a), a1 = v128.load(a, 16);
-        if (kind == 0) {
-          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w0), p);
-          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w0, 16), p);
-          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w1), q);
-          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w1, 16), q);
-        } else {
-          const v = v128.load(w0), x = v128.load(w1);
-          let vl = v128.and(v, i8x16.splat(0x0f)), vh = i8x16.shr_u(v, 4);
-          let xl = v128.and(x, i8x16.splat(0x0f)), xh = i8x16.shr_u(x, 4);
-          if (kind == 1) {
-            vl = i8x16.swizzle(t, vl);
-            vh = i8x16.swizzle(t, vh);
-            xl = i8x16.swizzle(t, xl);
-            xh = i8x16.swizzle(t, xh);
-          }
+        if (quad) {
+          // Byte codes only (see ggufGemm2): each code vector meets both activations.
+          const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(a2), b1 = v128.load(a2, 16);
+          const vl = v128.load(w0), vh = v128.load(w0, 16), xl = v128.load(w1), xh = v128.load(w1, 16);
           p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
           p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
           q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
           q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
+          r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, vl, r);
+          r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, vh, r);
+          z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, xl, z);
+          z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, xh, z);
+          a2 += 32;
+        } else {
+          // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
+          const a0 = v128.load(a), a1 = v128.load(a, 16);
+          if (kind == 0) {
+            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w0), p);
+            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w0, 16), p);
+            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w1), q);
+            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w1, 16), q);
+          } else {
+            const v = v128.load(w0), x = v128.load(w1);
+            let vl = v128.and(v, i8x16.splat(0x0f)), vh = i8x16.shr_u(v, 4);
+            let xl = v128.and(x, i8x16.splat(0x0f)), xh = i8x16.shr_u(x, 4);
+            if (kind == 1) {
+              vl = i8x16.swizzle(t, vl);
+              vh = i8x16.swizzle(t, vh);
+              xl = i8x16.swizzle(t, xl);
+              xh = i8x16.swizzle(t, xh);
+            }
+            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
+            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
+            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
+            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
+          }
         }
         w0 += codeStep;
         w1 += codeStep;
@@ -681,54 +794,79 @@ const PAIR_SECOND = memory.data(16, 16);
         continue;
       }
     }
-    if (kind == 0) {
-      // Sign-extending loads: one instruction each, where widening a register's high half takes two.
-      let av = v128.load(a);
-      p = mac(p, v128.load8x8_s(w0), av); q = mac(q, v128.load8x8_s(w1), av);
-      av = v128.load(a, 16);
-      p = mac(p, v128.load8x8_s(w0, 8), av); q = mac(q, v128.load8x8_s(w1, 8), av);
-      av = v128.load(a, 32);
-      p = mac(p, v128.load8x8_s(w0, 16), av); q = mac(q, v128.load8x8_s(w1, 16), av);
-      av = v128.load(a, 48);
-      p = mac(p, v128.load8x8_s(w0, 24), av); q = mac(q, v128.load8x8_s(w1, 24), av);
-    } else if (kind == 1) {
-      const v = v128.load(w0), x = v128.load(w1);
-      const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));
-      let av = v128.load(a);
-      p = mac(p, i16x8.extend_low_i8x16_s(vl), av); q = mac(q, i16x8.extend_low_i8x16_s(xl), av);
-      av = v128.load(a, 16);
-      p = mac(p, i16x8.extend_high_i8x16_s(vl), av); q = mac(q, i16x8.extend_high_i8x16_s(xl), av);
-      const vh = i8x16.swizzle(t, i8x16.shr_u(v, 4)), xh = i8x16.swizzle(t, i8x16.shr_u(x, 4));
-      av = v128.load(a, 32);
-      p = mac(p, i16x8.extend_low_i8x16_s(vh), av); q = mac(q, i16x8.extend_low_i8x16_s(xh), av);
-      av = v128.load(a, 48);
-      p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
+    if (quad) {
+      // Byte codes only (see ggufGemm2): the four code vectors of each row, each loaded once and
+      // multiplied with both activations (a, a2).
+      for (let k = 0; k < 4; k++) {
+        const c = v128.load8x8_s(w0 + (<usize>k << 3)), d = v128.load8x8_s(w1 + (<usize>k << 3));
+        const av = v128.load(a + (<usize>k << 4)), bv = v128.load(a2 + (<usize>k << 4));
+        p = mac(p, c, av); q = mac(q, d, av);
+        r = mac(r, c, bv); z = mac(z, d, bv);
+      }
     } else {
-      // Nibble k of each int16 lane: shifted to the top, then down to the bottom.
-      const v = v128.load(w0), x = v128.load(w1);
-      let av = v128.load(a);
-      p = mac(p, i16x8.shr_u(i16x8.shl(v, 12), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 12), 12), av);
-      av = v128.load(a, 16);
-      p = mac(p, i16x8.shr_u(i16x8.shl(v, 8), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 8), 12), av);
-      av = v128.load(a, 32);
-      p = mac(p, i16x8.shr_u(i16x8.shl(v, 4), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 4), 12), av);
-      av = v128.load(a, 48);
-      p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
+      if (kind == 0) {
+        // Sign-extending loads: one instruction each, where widening a register's high half takes two.
+        let av = v128.load(a);
+        p = mac(p, v128.load8x8_s(w0), av); q = mac(q, v128.load8x8_s(w1), av);
+        av = v128.load(a, 16);
+        p = mac(p, v128.load8x8_s(w0, 8), av); q = mac(q, v128.load8x8_s(w1, 8), av);
+        av = v128.load(a, 32);
+        p = mac(p, v128.load8x8_s(w0, 16), av); q = mac(q, v128.load8x8_s(w1, 16), av);
+        av = v128.load(a, 48);
+        p = mac(p, v128.load8x8_s(w0, 24), av); q = mac(q, v128.load8x8_s(w1, 24), av);
+      } else if (kind == 1) {
+        const v = v128.load(w0), x = v128.load(w1);
+        const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));
+        let av = v128.load(a);
+        p = mac(p, i16x8.extend_low_i8x16_s(vl), av); q = mac(q, i16x8.extend_low_i8x16_s(xl), av);
+        av = v128.load(a, 16);
+        p = mac(p, i16x8.extend_high_i8x16_s(vl), av); q = mac(q, i16x8.extend_high_i8x16_s(xl), av);
+        const vh = i8x16.swizzle(t, i8x16.shr_u(v, 4)), xh = i8x16.swizzle(t, i8x16.shr_u(x, 4));
+        av = v128.load(a, 32);
+        p = mac(p, i16x8.extend_low_i8x16_s(vh), av); q = mac(q, i16x8.extend_low_i8x16_s(xh), av);
+        av = v128.load(a, 48);
+        p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
+      } else {
+        // Nibble k of each int16 lane: shifted to the top, then down to the bottom.
+        const v = v128.load(w0), x = v128.load(w1);
+        let av = v128.load(a);
+        p = mac(p, i16x8.shr_u(i16x8.shl(v, 12), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 12), 12), av);
+        av = v128.load(a, 16);
+        p = mac(p, i16x8.shr_u(i16x8.shl(v, 8), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 8), 12), av);
+        av = v128.load(a, 32);
+        p = mac(p, i16x8.shr_u(i16x8.shl(v, 4), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 4), 12), av);
+        av = v128.load(a, 48);
+        p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
+      }
     }
     w0 += codeStep;
     w1 += codeStep;
     a += 64;
+    if (quad) a2 += 64;
   }
   if (kind == 2 && alpha != 1) {
     p = i32x4.mul(p, i32x4.splat(alpha));
     q = i32x4.mul(q, i32x4.splat(alpha));
+    if (quad) {
+      r = i32x4.mul(r, i32x4.splat(alpha));
+      z = i32x4.mul(z, i32x4.splat(alpha));
+    }
   }
   if (beta != 0) {
     const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
     p = i32x4.add(p, sb);
     q = i32x4.add(q, sb);
+    if (quad) {
+      const sb2 = i32x4.mul(v128.load(sums2), i32x4.splat(beta));
+      r = i32x4.add(r, sb2);
+      z = i32x4.add(z, sb2);
+    }
   }
   v128.store(PAIR_SECOND, q);
+  if (quad) {
+    v128.store(PAIR_SECOND, r, 16);
+    v128.store(PAIR_SECOND, z, 32);
+  }
   return p;
 }
 

@@ -133,8 +133,16 @@ export function tensorApi(ctx: Context) {
           const raw = ops.alloc(m * actRowBytes);
           e.ggufQuantize(act.id, px, raw, (m * cols) / act.blockSize); // ggml's reference activation quantizer
           const a = ops.alloc(e.ggufActivationBytes(t.id, cols));
+          const a2 = ops.alloc(e.ggufActivationBytes(t.id, cols));
           const py = ops.alloc(m * rows * 4);
-          for (let i = 0; i < m; i++) {
+          // Activations two at a time, one pass over the weights for both; same bits as one at a time.
+          let i = 0;
+          for (; i + 1 < m; i += 2) {
+            e.ggufPackActivation(t.id, raw + i * actRowBytes, a, cols);
+            e.ggufPackActivation(t.id, raw + (i + 1) * actRowBytes, a2, cols);
+            e.ggufGemm2(t.id, w, rows, cols, a, py + i * rows * 4, a2, py + (i + 1) * rows * 4, 0, rows);
+          }
+          if (i < m) {
             e.ggufPackActivation(t.id, raw + i * actRowBytes, a, cols);
             e.ggufGemv(t.id, w, rows, cols, a, py + i * rows * 4, 0, rows);
           }

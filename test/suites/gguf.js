@@ -165,6 +165,34 @@ export default function gguf(test, env) {
     }
   });
 
+  test("tensor().matmul: activations in pairs give exactly matvec's results, every dot type and build", async () => {
+    const features = (await env.load()).features;
+    const NEEDS = new Set(["iq2_xxs", "iq2_xs", "iq1_s"]);
+    for (const variant of runnableVariants(features)) {
+      const q = await env.load({ variant });
+      for (const format of DOT_FORMATS) {
+        const block = env.api.ggufType(format).blockSize;
+        for (const cols of [768, ...(block < 256 && 160 % block === 0 ? [160] : [])]) {
+          const rows = 5;
+          const w = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
+          const imatrix = NEEDS.has(format) ? new Float32Array(cols).fill(1) : undefined;
+          const t = q.tensor(format.toUpperCase(), q.quantize(format.toUpperCase(), w, { rowLength: cols, imatrix }), [rows, cols]);
+          for (const m of [2, 3, 5]) {
+            const x = Float32Array.from({ length: m * cols }, (_, i) => Math.cos(i * 0.11) * (i % 5 === 0 ? 3 : 1));
+            const batch = t.matmul(x, m);
+            for (let j = 0; j < m; j++) {
+              const one = t.matvec(x.subarray(j * cols, (j + 1) * cols));
+              for (let r = 0; r < rows; r++) {
+                ok(Object.is(batch[j * rows + r], one[r]), `${variant} ${format} ${rows}x${cols} m=${m}: activation ${j} row ${r}: ${batch[j * rows + r]} vs matvec ${one[r]}`);
+              }
+            }
+          }
+          t.free();
+        }
+      }
+    }
+  });
+
   test("tensor(): small batches, bad shapes, freed tensors", async () => {
     const q = await env.load();
     const rows = 3, cols = 64;
