@@ -286,6 +286,12 @@ export function ggufActivationBytes(type: i32, n: i32): usize {
   return actCodes(layoutOf(type), n) + (<usize>n << 1);
 }
 
+// Where activation value j lies in the raw row: blocks of `size` codes, `bytes` apart, `at` in.
+// @ts-ignore: decorator
+@inline function actAt(raw: usize, j: i32, sizeShift: i32, bytes: usize, at: usize, size: i32): usize {
+  return raw + <usize>(j >> sizeShift) * bytes + at + <usize>(j & (size - 1));
+}
+
 /** Packs the activation row of n values at raw (in type's activation format) into dst for type's kernel. */
 export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): void {
   const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout), rel = relaxedOf(type);
@@ -301,7 +307,40 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
     store<f32>(dst + (<usize>(nblk + b) << 2), q8_1 ? loadF16(block + 2) : 0);
   }
   const sizeShift = K ? 8 : 5;
-  for (let u = 0; u < n / U; u++) {
+  let u0 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Whole groups a step at a time: 8 codes of each of the four units, regrouped by shuffles.
+    const G = U << 2, whole = n & ~(G - 1);
+    for (let base = 0; base < whole; base += G) {
+      for (let t = 0; t < U >> 3; t++) {
+        const o = base + 8 * t;
+        const A = v128.load64_lane(actAt(raw, o + U, sizeShift, bytes, at, size), v128.load64_zero(actAt(raw, o, sizeShift, bytes, at, size)), 1);
+        const B = v128.load64_lane(actAt(raw, o + 3 * U, sizeShift, bytes, at, size), v128.load64_zero(actAt(raw, o + 2 * U, sizeShift, bytes, at, size)), 1);
+        if (rel) {
+          const out = codes + <usize>(base + 32 * t);
+          v128.store(out, i8x16.shuffle(A, B, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27));
+          v128.store(out, i8x16.shuffle(A, B, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), 16);
+        } else {
+          const out = codes + (<usize>(base + 32 * t) << 1);
+          const lo = i8x16.shuffle(A, B, 0, 1, 8, 9, 16, 17, 24, 25, 2, 3, 10, 11, 18, 19, 26, 27);
+          const hi = i8x16.shuffle(A, B, 4, 5, 12, 13, 20, 21, 28, 29, 6, 7, 14, 15, 22, 23, 30, 31);
+          v128.store(out, i16x8.extend_low_i8x16_s(lo));
+          v128.store(out, i16x8.extend_high_i8x16_s(lo), 16);
+          v128.store(out, i16x8.extend_low_i8x16_s(hi), 32);
+          v128.store(out, i16x8.extend_high_i8x16_s(hi), 48);
+        }
+      }
+      for (let k = 0; k < 4; k++) {
+        const c = actAt(raw, base + k * U, sizeShift, bytes, at, size);
+        let v = i16x8.extadd_pairwise_i8x16_s(v128.load(c));
+        if (U == 32) v = i16x8.add(v, i16x8.extadd_pairwise_i8x16_s(v128.load(c, 16)));
+        store<i32>(sums + (<usize>(base / U + k) << 2), sumLanes(i32x4.extadd_pairwise_i16x8_s(v)));
+      }
+    }
+    u0 = whole / U;
+  }
+  // Values past the last whole group (all of them in the scalar build) stay in natural order.
+  for (let u = u0; u < n / U; u++) {
     let s: i32 = 0;
     for (let j = u * U; j < (u + 1) * U; j++) {
       const c = <i32>load<i8>(raw + <usize>(j >> sizeShift) * bytes + at + <usize>(j & (size - 1)));

@@ -17,6 +17,16 @@ export const Q8_0_BYTES = 34;
   return v128.and(i32x4.trunc_sat_f32x4_s(r), f32x4.lt(f32x4.abs(r), f32x4.splat(2147483648)));
 }
 
+// code4 where 1/d is finite, so |x * id| <= 127 and the rounded value r is a small integer: r +
+// 1.5 * 2^23 holds r in its low mantissa bits, whose low byte is the cast's (no conversion needed).
+// @ts-ignore: decorator
+@inline function code4Finite(x: v128, id: v128): v128 {
+  const v = f32x4.mul(x, id), t = f32x4.trunc(v);
+  const up = f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5));
+  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
+  return f32x4.add(f32x4.add(t, v128.and(up, one)), f32x4.splat(12582912));
+}
+
 export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q8_0_BLOCK << 2);
@@ -26,6 +36,13 @@ export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
     storeF16(dst, d);
     if (ASC_FEATURE_SIMD) {
       const vid = f32x4.splat(id);
+      if (id < Infinity) {
+        for (let j = 0; j < Q8_0_BLOCK; j += 16) {
+          const p = src + (<usize>j << 2);
+          v128.store(dst + 2 + <usize>j, lowBytes(code4Finite(v128.load(p), vid), code4Finite(v128.load(p, 16), vid), code4Finite(v128.load(p, 32), vid), code4Finite(v128.load(p, 48), vid)));
+        }
+        continue;
+      }
       for (let j = 0; j < Q8_0_BLOCK; j += 16) {
         const p = src + (<usize>j << 2);
         v128.store(dst + 2 + <usize>j, lowBytes(code4(v128.load(p), vid), code4(v128.load(p, 16), vid), code4(v128.load(p, 32), vid), code4(v128.load(p, 48), vid)));
