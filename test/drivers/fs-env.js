@@ -1,5 +1,6 @@
 // The suite environment for runtimes with a file system API (Node, Deno, Bun all offer node:fs).
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 
 const root = new URL("../../", import.meta.url);
 
@@ -15,6 +16,7 @@ export function fsEnv(runtime, qsimd, ci) {
     buildSource,
     buildUrl: (variant) => new URL(`dist/wasm/${variant}.wasm`, root),
     module: async (variant) => WebAssembly.compile(await buildSource(variant)),
+    sharedPath: (path) => fileURLToPath(new URL(`../shared/${path}`, root)),
     async shared(path, kind) {
       try {
         const data = await readFile(new URL(`../shared/${path}`, root));

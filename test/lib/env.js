@@ -6,6 +6,7 @@
 //   buildSource(v)     a source that runtime can load one build from (bytes, or a Module where bytes cannot compile)
 //   module(v)          a compiled WebAssembly.Module of a build
 //   buildUrl(v)        the URL of a build's file, where the runtime can read URLs (else undefined)
+//   sharedPath(path)   the file path of ../shared/<path>, where the runtime has file paths (Node, Deno, Bun)
 //   shared(path, kind) contents of ../shared/<path> ("bytes" or "text"); see needShared
 //   ci                 true under CI=true
 

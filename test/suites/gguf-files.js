@@ -154,6 +154,20 @@ export default function ggufFiles(test, env) {
       await file.read(second);
       await rejects(() => file.read(first), "UNSUPPORTED_OPERATION", /forward only/);
     }
+    // File paths and file URLs, where the runtime has them (Node, Bun: FileHandle reads; Deno: Deno.open).
+    if (env.sharedPath) {
+      const path = env.sharedPath("data/stories260K.gguf");
+      for (const source of [path, new URL(`file://${path}`)]) {
+        const file = await readGguf(source);
+        equal(JSON.stringify(file.tensors), JSON.stringify(ref.tensors), `path ${source}`);
+        equal(file.byteLength, bytes.length);
+        sameBits(await file.read("output.weight"), await ref.read("output.weight"), "from the file");
+        await file.close();
+      }
+      await rejects(() => readGguf(env.sharedPath("data/no-such-file.gguf")), "INVALID_ARGUMENT", /cannot open/);
+    } else {
+      await rejects(() => readGguf("model.gguf"), "UNSUPPORTED_OPERATION", /no file paths/);
+    }
     // Straight into wasm memory.
     const q = await env.load();
     const t = ref.tensor("token_embd.weight");
