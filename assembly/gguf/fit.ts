@@ -137,6 +137,11 @@ export function fitSymmetricRefined(n: i32, nmax: i32, x: usize, L: usize): f32 
   return suml2 > 0 ? sumlx / suml2 : 0;
 }
 
+// fitAffine's four candidates: their codes (i32 lanes, 16 bytes per value; n <= 32, as every caller has)
+// and D, error, scale, min.
+const LANE_CODES = memory.data(32 * 16, 16);
+const LANE_RESULTS = memory.data(64, 16);
+
 /**
  * Affine codes [0, nmax] (bytes at L) with a scale (returned) and an offset <= 0 (fitMin, negated),
  * minimizing the weighted absolute (useMad) or squared error over nstep + 1 candidate scales.
@@ -171,6 +176,60 @@ export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize,
     bestError += at(weights, i) * diff;
   }
   if (nstep < 1) {
+    fitMin = -lo;
+    return scale;
+  }
+  if (ASC_FEATURE_SIMD) {
+    // Four candidate scales at once, one per lane, each lane summing over i in the scalar loop's order
+    // (so every lane's floats are the scalar ones). The candidates are tried in order; an accepted one
+    // moves lo, which the later ones depend on, so the lanes after it are computed again.
+    const zero = f32x4.splat(0);
+    let is = 0;
+    while (is <= nstep) {
+      const span = hi - lo, vlo = f32x4.splat(lo);
+      const isv = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(is), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0)));
+      const isc = f32x4.div(f32x4.add(f32x4.add(f32x4.splat(rmin), f32x4.mul(f32x4.splat(rdelta), isv)), f32x4.splat(<f32>nmax)), f32x4.splat(span));
+      let sL = zero, sL2 = zero, sXL = zero;
+      for (let i = 0; i < n; i++) {
+        const v = f32x4.splat(at(x, i)), w = f32x4.splat(at(weights, i));
+        const f = f32x4.add(f32x4.mul(isc, f32x4.sub(v, vlo)), f32x4.splat(12582912));
+        const l = i32x4.min_s(i32x4.max_s(i32x4.sub(v128.and(f, i32x4.splat(0x007fffff)), i32x4.splat(0x00400000)), i32x4.splat(0)), i32x4.splat(nmax));
+        v128.store(LANE_CODES + (<usize>i << 4), l);
+        const lf = f32x4.convert_i32x4_s(l), wl = f32x4.mul(w, lf);
+        sL = f32x4.add(sL, wl);
+        sL2 = f32x4.add(sL2, f32x4.mul(wl, lf));
+        sXL = f32x4.add(sXL, f32x4.mul(wl, v));
+      }
+      const D = f32x4.sub(f32x4.mul(f32x4.splat(sumW), sL2), f32x4.mul(sL, sL));
+      let ts = f32x4.div(f32x4.sub(f32x4.mul(f32x4.splat(sumW), sXL), f32x4.mul(f32x4.splat(sumX), sL)), D);
+      let tm = f32x4.div(f32x4.sub(f32x4.mul(sL2, f32x4.splat(sumX)), f32x4.mul(sL, sXL)), D);
+      const positive = f32x4.gt(tm, zero);
+      ts = v128.bitselect(f32x4.div(sXL, sL2), ts, positive);
+      tm = v128.bitselect(zero, tm, positive);
+      let err = zero;
+      for (let i = 0; i < n; i++) {
+        let diff = f32x4.sub(f32x4.add(f32x4.mul(ts, f32x4.convert_i32x4_s(v128.load(LANE_CODES + (<usize>i << 4)))), tm), f32x4.splat(at(x, i)));
+        diff = useMad ? f32x4.abs(diff) : f32x4.mul(diff, diff);
+        err = f32x4.add(err, f32x4.mul(f32x4.splat(at(weights, i)), diff));
+      }
+      v128.store(LANE_RESULTS, D);
+      v128.store(LANE_RESULTS, err, 16);
+      v128.store(LANE_RESULTS, ts, 32);
+      v128.store(LANE_RESULTS, tm, 48);
+      let next = is + 4;
+      for (let k = 0; k < 4 && is + k <= nstep; k++) {
+        const e = load<f32>(LANE_RESULTS + 16 + (<usize>k << 2));
+        if (load<f32>(LANE_RESULTS + (<usize>k << 2)) > 0 && e < bestError) {
+          for (let i = 0; i < n; i++) store<u8>(L + <usize>i, <u8>load<i32>(LANE_CODES + (<usize>i << 4) + (<usize>k << 2)));
+          bestError = e;
+          scale = load<f32>(LANE_RESULTS + 32 + (<usize>k << 2));
+          lo = load<f32>(LANE_RESULTS + 48 + (<usize>k << 2));
+          next = is + k + 1;
+          break;
+        }
+      }
+      is = next;
+    }
     fitMin = -lo;
     return scale;
   }
