@@ -47,6 +47,22 @@ export function dequantizeIQ4_NL(src: usize, y: usize, blocks: i32): void {
   return v - <f32>unchecked(IQ4_CODEBOOK[hi - 1]) < <f32>unchecked(IQ4_CODEBOOK[hi]) - v ? hi - 1 : hi;
 }
 
+// The codebook entries bestIndex picks for four values: entry hi - 1 or hi, where hi counts the
+// entries 1..14 at or below v, plus one (bestIndex's bisection ends there; v at or past either end
+// comes out as entry 0 or 15 by the same comparison).
+// @ts-ignore: decorator
+@inline function nearestEntry4(book: v128, v: v128): v128 {
+  let hi = i32x4.splat(1);
+  for (let k = 1; k < 15; k++) hi = i32x4.sub(hi, f32x4.le(f32x4.splat(<f32>unchecked(IQ4_CODEBOOK[k])), v));
+  const lo = i32x4.sub(hi, i32x4.splat(1)), none = i32x4.splat(0xffffff00);
+  const a = f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.shl(i8x16.swizzle(book, v128.or(lo, none)), 24), 24));
+  const b = f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.shl(i8x16.swizzle(book, v128.or(hi, none)), 24), 24));
+  return v128.bitselect(a, b, f32x4.lt(f32x4.sub(v, a), f32x4.sub(b, v)));
+}
+
+// Four candidates' sums (sumqx, then sumq2).
+const IQ4_LANES = memory.data(32, 16);
+
 /**
  * ggml's IQ4 quantizer for one super-block of `size` values at x (32 for IQ4_NL, 256 for IQ4_XS):
  * per 32 values the scale that best fits the codebook (weighted by qw * sqrt(sigma2 + x^2), or by x^2
@@ -89,7 +105,32 @@ export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: 
     }
     d = sumq2 > 0 ? sumqx / sumq2 : 0;
     let best = d * sumqx;
-    for (let t = -ntry; t <= ntry; t++) {
+    let t = -ntry;
+    if (ASC_FEATURE_SIMD) {
+      // Four candidate scales at once, a lane each, in the scalar loop's order; then tried in order.
+      const book = v128.load(changetype<usize>(IQ4_CODEBOOK));
+      for (; t <= ntry; t += 4) {
+        const ids = f32x4.div(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(t + <i32>unchecked(IQ4_CODEBOOK[0])), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0))), f32x4.splat(m));
+        let sqx = f32x4.splat(0), sq2 = f32x4.splat(0);
+        for (let j = 0; j < 32; j++) {
+          const v = f32x4.splat(load<f32>(xb + (<usize>j << 2))), w = f32x4.splat(load<f32>(WEIGHTS + (<usize>j << 2)));
+          const q = nearestEntry4(book, f32x4.mul(ids, v));
+          const wq = f32x4.mul(w, q);
+          sqx = f32x4.add(sqx, f32x4.mul(wq, v));
+          sq2 = f32x4.add(sq2, f32x4.mul(wq, q));
+        }
+        v128.store(IQ4_LANES, sqx);
+        v128.store(IQ4_LANES, sq2, 16);
+        for (let k = 0; k < 4 && t + k <= ntry; k++) {
+          const a = load<f32>(IQ4_LANES + (<usize>k << 2)), b = load<f32>(IQ4_LANES + 16 + (<usize>k << 2));
+          if (b > 0 && a * a > best * b) {
+            d = a / b;
+            best = d * a;
+          }
+        }
+      }
+    }
+    for (; t <= ntry; t++) {
       id = <f32>(t + <i32>unchecked(IQ4_CODEBOOK[0])) / m;
       sumqx = 0;
       sumq2 = 0;
