@@ -108,6 +108,9 @@ export function lookup(u: i32): i32 {
   return -(start + 1);
 }
 
+// Four neighbours' distances (bestNeighbour's SIMD path).
+const NEIGHBOUR_D2 = memory.data(16, 16);
+
 /**
  * The neighbour (list at pool offset -code - 1) nearest to scale * q in the weighted squared distance
  * to xval, where q is a lane's level, or with xg (IQ1) the float xg[lane]; its lanes into L. -1, and
@@ -117,7 +120,37 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
   const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
   const count = <i32>load<u16>(list);
   let best = f32.MAX_VALUE, index = -1;
-  for (let t = 1; t <= count; t++) {
+  let t = 1;
+  if (ASC_FEATURE_SIMD) {
+    // IQ1's levels (a float table, xg) keep the scalar loop: gathered by swizzles they ran slower.
+    if (!xg) {
+      // Four neighbours at once, a lane each, every lane summing in the scalar loop's order; then
+      // compared in order, so the first of equal distances still wins.
+      const vs = f32x4.splat(scale), mask = i32x4.splat((1 << bits) - 1);
+      for (; t <= count; t += 4) {
+        let g = i32x4.splat(<i32>unchecked(grid[<i32>load<u16>(list + (<usize>t << 1))]));
+        if (t + 1 <= count) g = i32x4.replace_lane(g, 1, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 1) << 1))]));
+        if (t + 2 <= count) g = i32x4.replace_lane(g, 2, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 2) << 1))]));
+        if (t + 3 <= count) g = i32x4.replace_lane(g, 3, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 3) << 1))]));
+        let d2 = f32x4.splat(0);
+        for (let i = 0; i < lanes; i++) {
+          const c = v128.and(i32x4.shr_u(g, bits * i), mask);
+          const q = f32x4.convert_i32x4_s(i32x4.add(i32x4.shl(c, 1), i32x4.splat(1)));
+          const diff = f32x4.sub(f32x4.mul(vs, q), f32x4.splat(load<f32>(xval + (<usize>i << 2))));
+          d2 = f32x4.add(d2, f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
+        }
+        v128.store(NEIGHBOUR_D2, d2);
+        for (let k = 0; k < 4 && t + k <= count; k++) {
+          const d = load<f32>(NEIGHBOUR_D2 + (<usize>k << 2));
+          if (d < best) {
+            best = d;
+            index = <i32>load<u16>(list + (<usize>(t + k) << 1));
+          }
+        }
+      }
+    }
+  }
+  for (; t <= count; t++) {
     const j = <i32>load<u16>(list + (<usize>t << 1));
     let d2: f32 = 0;
     for (let i = 0; i < lanes; i++) {
