@@ -17,6 +17,11 @@ export const SCALE_CODES = memory.data(16);
 export const MIN_CODES = memory.data(16);
 
 /** The offset the last fitAffine chose, as a positive number to subtract (ggml's the_min). */
+// The SIMD candidate searches' lanes: fitAffine's codes (i32 lanes, 16 bytes per value; n <= 32, as
+// every caller has), and four vectors of sums or results.
+const LANE_CODES = memory.data(32 * 16, 16);
+const LANE_RESULTS = memory.data(64, 16);
+
 export let fitMin: f32 = 0;
 
 // @ts-ignore: decorator
@@ -71,6 +76,38 @@ export function fitSymmetric(n: i32, nmax: i32, x: usize, L: usize, qw: usize): 
   let scale: f32 = suml2 != 0 ? sumlx / suml2 : 0;
   let best = scale * sumlx;
   const tenth: f32 = 0.1;
+  if (ASC_FEATURE_SIMD) {
+    // The 18 candidates (is = -9..9 but 0) four at a time, a lane each in the scalar loop's order,
+    // then compared in order; an accepted one's codes are made again, as the scalar loop makes them.
+    const vm = f32x4.splat(m), lo = i32x4.splat(-nmax), hi = i32x4.splat(nmax - 1);
+    for (let c = 0; c < 18; c += 4) {
+      let isi = i32x4.add(i32x4.splat(c - 9), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+      isi = i32x4.sub(isi, i32x4.ge_s(isi, i32x4.splat(0)));
+      const isc = f32x4.div(f32x4.neg(f32x4.add(f32x4.splat(<f32>nmax), f32x4.mul(f32x4.splat(tenth), f32x4.convert_i32x4_s(isi)))), vm);
+      let slx = f32x4.splat(0), sl2 = f32x4.splat(0);
+      for (let i = 0; i < n; i++) {
+        const v = at(x, i), vv = f32x4.splat(v);
+        const f = f32x4.add(f32x4.mul(isc, vv), f32x4.splat(12582912));
+        const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(i32x4.sub(v128.and(f, i32x4.splat(0x007fffff)), i32x4.splat(0x00400000)), lo), hi));
+        const w = f32x4.splat(qw ? at(qw, i) : v * v);
+        slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, vv), l));
+        sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
+      }
+      v128.store(LANE_RESULTS, slx);
+      v128.store(LANE_RESULTS, sl2, 16);
+      for (let k = 0; k < 4 && c + k < 18; k++) {
+        const lx = load<f32>(LANE_RESULTS + (<usize>k << 2)), l2 = load<f32>(LANE_RESULTS + 16 + (<usize>k << 2));
+        if (l2 > 0 && lx * lx > best * l2) {
+          const is = c + k < 9 ? c + k - 9 : c + k - 8;
+          const iscaleIs = -(<f32>nmax + tenth * <f32>is) / m;
+          for (let i = 0; i < n; i++) store<u8>(L + <usize>i, <u8>(nmax + clamp(nearestInt(iscaleIs * at(x, i)), -nmax, nmax - 1)));
+          scale = lx / l2;
+          best = scale * lx;
+        }
+      }
+    }
+    return scale;
+  }
   for (let is = -9; is <= 9; is++) {
     if (is == 0) continue;
     iscale = -(<f32>nmax + tenth * <f32>is) / m;
@@ -136,11 +173,6 @@ export function fitSymmetricRefined(n: i32, nmax: i32, x: usize, L: usize): f32 
   for (let i = 0; i < n; i++) store<u8>(L + <usize>i, load<u8>(L + <usize>i) + <u8>nmax);
   return suml2 > 0 ? sumlx / suml2 : 0;
 }
-
-// fitAffine's four candidates: their codes (i32 lanes, 16 bytes per value; n <= 32, as every caller has)
-// and D, error, scale, min.
-const LANE_CODES = memory.data(32 * 16, 16);
-const LANE_RESULTS = memory.data(64, 16);
 
 /**
  * Affine codes [0, nmax] (bytes at L) with a scale (returned) and an offset <= 0 (fitMin, negated),
