@@ -62,8 +62,9 @@ const X_P = memory.data(12);
 const X_M = memory.data(12);
 const SHIFTS = memory.data(16);
 const MASKS: StaticArray<u8> = [0x00, 0x80, 0x08, 0x88];
-const SUMQX = memory.data(16);
-const SUMQ2 = memory.data(16);
+const SUMQX = memory.data(16, 16);
+const SUMQ2 = memory.data(16, 16);
+const RUN_LEVELS = memory.data(6 * 16, 16);
 const INDEX = memory.data(4);
 
 // Adds run r (0, 1, 2: the level) of the sorted values [from, to) to the four (delta sign of the
@@ -99,6 +100,14 @@ const INDEX = memory.data(4);
 // the super-block scale fitted once more over all of them.
 export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): void {
   setLevels(X_P, X_M);
+  // Per run r, the four candidates' levels for a value of the first half (+, +, -, -) and of the
+  // second (+, -, +, -), as addRun picks them.
+  for (let r = 0; r < 3; r++) {
+    const p = load<f32>(X_P + (<usize>r << 2)), m = load<f32>(X_M + (<usize>r << 2));
+    const at = RUN_LEVELS + (<usize>(2 * r) << 4);
+    store<f32>(at, p); store<f32>(at, p, 4); store<f32>(at, m, 8); store<f32>(at, m, 12);
+    store<f32>(at, p, 16); store<f32>(at, m, 20); store<f32>(at, p, 24); store<f32>(at, m, 28);
+  }
   for (let b = 0; b < blocks; b++) {
     const src = x + (<usize>b << 10), dst = out + <usize>b * IQ1_M_BYTES;
     memory.fill(dst, 0, IQ1_M_BYTES);
@@ -117,11 +126,26 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
       let b1 = -1, b2 = -1, bk = -1;
       for (let i1 = 0; i1 <= 16; i1++) {
         for (let i2 = i1; i2 <= 16; i2++) {
-          memory.fill(SUMQX, 0, 16);
-          memory.fill(SUMQ2, 0, 16);
-          addRun(xb, WEIGHTS, 0, i1, 0);
-          addRun(xb, WEIGHTS, i1, i2, 1);
-          addRun(xb, WEIGHTS, i2, 16, 2);
+          if (ASC_FEATURE_SIMD) {
+            // The four candidates' sums as four lanes, the values in addRun's order (runs 0, 1, 2).
+            let sqx = f32x4.splat(0), sq2 = f32x4.splat(0);
+            for (let j = 0; j < 16; j++) {
+              const i = load<i32>(ORDER + (<usize>j << 2));
+              const r = j < i1 ? 0 : j < i2 ? 1 : 2;
+              const q = v128.load(RUN_LEVELS + (<usize>(2 * r + (i < 8 ? 0 : 1)) << 4));
+              const wq = f32x4.mul(f32x4.splat(load<f32>(WEIGHTS + (<usize>i << 2))), q);
+              sqx = f32x4.add(sqx, f32x4.mul(wq, f32x4.splat(load<f32>(xb + (<usize>i << 2)))));
+              sq2 = f32x4.add(sq2, f32x4.mul(wq, q));
+            }
+            v128.store(SUMQX, sqx);
+            v128.store(SUMQ2, sq2);
+          } else {
+            memory.fill(SUMQX, 0, 16);
+            memory.fill(SUMQ2, 0, 16);
+            addRun(xb, WEIGHTS, 0, i1, 0);
+            addRun(xb, WEIGHTS, i1, i2, 1);
+            addRun(xb, WEIGHTS, i2, 16, 2);
+          }
           for (let k = 0; k < 4; k++) {
             const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
             if (q2 > 0 && qx * qx > best * q2) {
