@@ -151,6 +151,15 @@ export const cases = [
       return { qsimd: () => q.quantize(type, x) };
     },
   })),
+  // With importance weights (llama-quantize --imatrix): the scale and grid searches, 64K values.
+  ...["Q4_K", "Q6_K", "IQ4_XS", "IQ2_XS", "IQ3_S", "IQ1_M"].map((type) => ({
+    name: `GGUF quantize ${type} with imatrix, 64K values`, group: "GGUF", quick: false, work: { elements: 65536 },
+    make(q) {
+      const x = floats(65536, 14);
+      const imatrix = Float32Array.from({ length: 4096 }, (_, i) => 0.5 + (i % 13));
+      return { qsimd: () => q.quantize(type, x, { rowLength: 4096, imatrix }) };
+    },
+  })),
   ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes]]) => ({
     name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", work: { elements: MiB },
     make(q) {
