@@ -32,6 +32,18 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return (reinterpret<i32>(v + 12582912) & 0x007fffff) - 0x00400000;
 }
 
+/** nearestInt of four lanes. */
+// @ts-ignore: decorator
+@inline export function nearestInt4(v: v128): v128 {
+  return i32x4.sub(v128.and(f32x4.add(v, f32x4.splat(12582912)), i32x4.splat(0x007fffff)), i32x4.splat(0x00400000));
+}
+
+/** The integers first .. first + 3 in four lanes: the candidates a SIMD search takes at once. */
+// @ts-ignore: decorator
+@inline export function fourFrom(first: i32): v128 {
+  return i32x4.add(i32x4.splat(first), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+}
+
 /**
  * C's float-to-integer cast as x86 executes it: truncation, and the "integer indefinite" 0x80000000
  * (whose low byte is 0) for NaN, infinities and values out of int range. A scale 1/d that overflows

@@ -2,7 +2,7 @@
 // make_q3_quants, make_qkx2/3_quants, make_qp_quants in ggml's terms). The chosen codes decide the
 // bytes, and rare blocks sit on a knife edge between two candidates, so every float operation here
 // keeps ggml's order and grouping: (w * x) * l, never w * (x * l).
-import { nearestInt } from "./common";
+import { fourFrom, nearestInt, nearestInt4 } from "./common";
 
 export const GROUP_MAX_EPS: f32 = 1e-15;
 
@@ -81,14 +81,13 @@ export function fitSymmetric(n: i32, nmax: i32, x: usize, L: usize, qw: usize): 
     // then compared in order; an accepted one's codes are made again, as the scalar loop makes them.
     const vm = f32x4.splat(m), lo = i32x4.splat(-nmax), hi = i32x4.splat(nmax - 1);
     for (let c = 0; c < 18; c += 4) {
-      let isi = i32x4.add(i32x4.splat(c - 9), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+      let isi = fourFrom(c - 9);
       isi = i32x4.sub(isi, i32x4.ge_s(isi, i32x4.splat(0)));
       const isc = f32x4.div(f32x4.neg(f32x4.add(f32x4.splat(<f32>nmax), f32x4.mul(f32x4.splat(tenth), f32x4.convert_i32x4_s(isi)))), vm);
       let slx = f32x4.splat(0), sl2 = f32x4.splat(0);
       for (let i = 0; i < n; i++) {
         const v = at(x, i), vv = f32x4.splat(v);
-        const f = f32x4.add(f32x4.mul(isc, vv), f32x4.splat(12582912));
-        const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(i32x4.sub(v128.and(f, i32x4.splat(0x007fffff)), i32x4.splat(0x00400000)), lo), hi));
+        const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, vv)), lo), hi));
         const w = f32x4.splat(qw ? at(qw, i) : v * v);
         slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, vv), l));
         sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
@@ -219,13 +218,12 @@ export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize,
     let is = 0;
     while (is <= nstep) {
       const span = hi - lo, vlo = f32x4.splat(lo);
-      const isv = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(is), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0)));
+      const isv = f32x4.convert_i32x4_s(fourFrom(is));
       const isc = f32x4.div(f32x4.add(f32x4.add(f32x4.splat(rmin), f32x4.mul(f32x4.splat(rdelta), isv)), f32x4.splat(<f32>nmax)), f32x4.splat(span));
       let sL = zero, sL2 = zero, sXL = zero;
       for (let i = 0; i < n; i++) {
         const v = f32x4.splat(at(x, i)), w = f32x4.splat(at(weights, i));
-        const f = f32x4.add(f32x4.mul(isc, f32x4.sub(v, vlo)), f32x4.splat(12582912));
-        const l = i32x4.min_s(i32x4.max_s(i32x4.sub(v128.and(f, i32x4.splat(0x007fffff)), i32x4.splat(0x00400000)), i32x4.splat(0)), i32x4.splat(nmax));
+        const l = i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, f32x4.sub(v, vlo))), i32x4.splat(0)), i32x4.splat(nmax));
         v128.store(LANE_CODES + (<usize>i << 4), l);
         const lf = f32x4.convert_i32x4_s(l), wl = f32x4.mul(w, lf);
         sL = f32x4.add(sL, wl);

@@ -1,6 +1,6 @@
 // IQ4_NL: blocks of 32 values: fp16 d, then 16 bytes of 4-bit indices into a fixed non-linear
 // codebook (value j low nibble, j + 16 high nibble); x = d * codebook[index].
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { fourFrom, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -110,7 +110,7 @@ export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: 
       // Four candidate scales at once, a lane each, in the scalar loop's order; then tried in order.
       const book = v128.load(changetype<usize>(IQ4_CODEBOOK));
       for (; t <= ntry; t += 4) {
-        const ids = f32x4.div(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(t + <i32>unchecked(IQ4_CODEBOOK[0])), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0))), f32x4.splat(m));
+        const ids = f32x4.div(f32x4.convert_i32x4_s(fourFrom(t + <i32>unchecked(IQ4_CODEBOOK[0]))), f32x4.splat(m));
         let sqx = f32x4.splat(0), sq2 = f32x4.splat(0);
         for (let j = 0; j < 32; j++) {
           const v = f32x4.splat(load<f32>(xb + (<usize>j << 2))), w = f32x4.splat(load<f32>(WEIGHTS + (<usize>j << 2)));
