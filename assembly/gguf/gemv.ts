@@ -25,7 +25,8 @@
 // Integer sums are exact and are ggml's: per block, the sum over units of scale * sum(code * a), and
 // of min * (activation unit sum). The float total follows one canonical order in every build: block b
 // adds float(isum) * (D_w * D_a) [- float(msum) * (M_w * D_a)] [+ M_w * s_a] to lane b % 4 of four
-// float32 sums, combined at the end as (l0 + l1) + (l2 + l3).
+// float32 sums, combined at the end as (l0 + l1) + (l2 + l3). Q1_0 and Q2_0, whose weight scale spans
+// several activation blocks, take ggml's own order instead (see spanOf).
 import { loadF16 } from "./common";
 import { ggufBlockBytes, ggufBlockSize } from "./index";
 import { IQ4_CODEBOOK, unpackIQ4_NL } from "./iq4_nl";
@@ -102,6 +103,16 @@ function layoutOf(type: i32): i32 {
     case 16: case 17: case 18: case 19: case 21: case 22: case 29: return SCALES | (256 << 8) | (ACT_Q8_K << 20);
   }
   return 0;
+}
+
+/**
+ * Activation blocks under one weight scale: Q1_0's d covers four Q8_0 blocks, Q2_0's two. ggml sums
+ * those blocks' float(isum) * d_a first and multiplies by d_w once, so that is the order here too:
+ * with an fp16 scale that overflowed, an infinite d_w times a finite sum keeps ggml's infinity
+ * where d_w * d_a per block would meet a zero block sum and give NaN.
+ */
+function spanOf(type: i32): i32 {
+  return type == 41 ? 4 : type == 42 ? 2 : 1;
 }
 
 // The FP4 table shifted into [0, 24], for the relaxed build.
@@ -477,7 +488,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
     const q = min(r + 1, r1 - 1);
     const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
     const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
-    rowPair(kind, F, rel, quad, layout, table, affine, n, act, act2,
+    rowPair(kind, F, rel, quad, layout, table, affine, spanOf(type), n, act, act2,
       w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
       w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
       y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2), y2 + (<usize>(r - r0) << 2), y2 + (<usize>(q - r0) << 2));
@@ -488,7 +499,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
 // codes; see ggufGemm2), also with a second activation act2, stored at z0 and z1. Each result takes the same operations
 // in the same order either way, so matmul gives GEMV's bits.
 // @ts-ignore: decorator
-@inline function rowPair(kind: i32, F: i32, rel: bool, quad: bool, layout: i32, table: usize, affine: i32, n: i32, act: usize, act2: usize,
+@inline function rowPair(kind: i32, F: i32, rel: bool, quad: bool, layout: i32, table: usize, affine: i32, W: i32, n: i32, act: usize, act2: usize,
   d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize, z0: usize, z1: usize): void {
   const scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, offset = (layout & OFFSET) != 0;
   const U = F == 32 ? 32 : 16;
@@ -571,6 +582,27 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
       for (let g = 0; g < groups; g++) {
         const i0 = groupPair(kind, U, rel, quad, t, alpha, beta, w0, w1, a, sums, a2, sums2), i1 = v128.load(PAIR_SECOND);
         const da = v128.load(ad + at);
+        if (W > 1) {
+          // Nibble codes, so never quad (see ggufGemm2); one weight scale per W blocks (see spanOf).
+          const v = f32x4.mul(f32x4.convert_i32x4_s(i0), da), u = f32x4.mul(f32x4.convert_i32x4_s(i1), da);
+          const v0 = f32x4.extract_lane(v, 0), v1 = f32x4.extract_lane(v, 1), v2 = f32x4.extract_lane(v, 2), v3 = f32x4.extract_lane(v, 3);
+          const u0 = f32x4.extract_lane(u, 0), u1 = f32x4.extract_lane(u, 1), u2 = f32x4.extract_lane(u, 2), u3 = f32x4.extract_lane(u, 3);
+          if (W == 4) {
+            e0 += load<f32>(d0 + at) * ((((<f32>0 + v0) + v1) + v2) + v3);
+            f0 += load<f32>(d1 + at) * ((((<f32>0 + u0) + u1) + u2) + u3);
+          } else {
+            e0 += load<f32>(d0 + at) * ((<f32>0 + v0) + v1);
+            f0 += load<f32>(d1 + at) * ((<f32>0 + u0) + u1);
+            e0 += load<f32>(d0 + at, 8) * ((<f32>0 + v2) + v3);
+            f0 += load<f32>(d1 + at, 8) * ((<f32>0 + u2) + u3);
+          }
+          w0 += groupCodes;
+          w1 += groupCodes;
+          a += <usize>U << (rel ? 2 : 3);
+          sums += 16;
+          at += 16;
+          continue;
+        }
         const dw0 = v128.load(d0 + at), dw1 = v128.load(d1 + at);
         let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(dw0, da));
         let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(dw1, da));
@@ -601,8 +633,10 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
         sums += 16;
         at += 16;
       }
-      e0 = f32x4.extract_lane(acc0, 0); e1 = f32x4.extract_lane(acc0, 1); e2 = f32x4.extract_lane(acc0, 2); e3 = f32x4.extract_lane(acc0, 3);
-      f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
+      if (W == 1) {
+        e0 = f32x4.extract_lane(acc0, 0); e1 = f32x4.extract_lane(acc0, 1); e2 = f32x4.extract_lane(acc0, 2); e3 = f32x4.extract_lane(acc0, 3);
+        f0 = f32x4.extract_lane(acc1, 0); f1 = f32x4.extract_lane(acc1, 1); f2 = f32x4.extract_lane(acc1, 2); f3 = f32x4.extract_lane(acc1, 3);
+      }
       if (quad) {
         g0 = f32x4.extract_lane(acc2, 0); g1 = f32x4.extract_lane(acc2, 1); g2 = f32x4.extract_lane(acc2, 2); g3 = f32x4.extract_lane(acc2, 3);
         h0 = f32x4.extract_lane(acc3, 0); h1 = f32x4.extract_lane(acc3, 1); h2 = f32x4.extract_lane(acc3, 2); h3 = f32x4.extract_lane(acc3, 3);
@@ -649,6 +683,22 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
       for (let g = 0; g < groups; g++) {
         groupScalar(kind, U, table, alpha, beta, c0, ac, asum, g, UNIT_SUMS);
         groupScalar(kind, U, table, alpha, beta, c1, ac, asum, g, UNIT_SUMS + 16);
+        if (W > 1) {
+          let iv: f32 = 0, iu: f32 = 0;
+          for (let k = 0; k < 4; k++) {
+            const at = <usize>(4 * g + k) << 2;
+            const da = load<f32>(ad + at);
+            iv += <f32>load<i32>(UNIT_SUMS + (<usize>k << 2)) * da;
+            iu += <f32>load<i32>(UNIT_SUMS + 16 + (<usize>k << 2)) * da;
+            if (k % W == W - 1) {
+              e0 += load<f32>(d0 + at) * iv;
+              f0 += load<f32>(d1 + at) * iu;
+              iv = 0;
+              iu = 0;
+            }
+          }
+          continue;
+        }
         for (let k = 0; k < 4; k++) {
           const at = <usize>(4 * g + k) << 2;
           const da = load<f32>(ad + at);
@@ -670,17 +720,30 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   }
   // The remaining blocks (all of them in the scalar build), one value at a time: the same integers,
   // the same float operations.
+  let iv: f32 = 0, iu: f32 = 0;
   for (; b < nblk; b++) {
-    const v = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d0, m0, s0, n0, c0, b);
-    const u = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, ad, as, asum, ac, d1, m1, s1, n1, c1, b);
+    const v = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, W, n, ad, as, asum, ac, d0, m0, s0, n0, c0, b);
+    const u = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, W, n, ad, as, asum, ac, d1, m1, s1, n1, c1, b);
+    if (W > 1) {
+      // The tail starts at a group, so at a weight scale (see spanOf); nibble codes, so never quad.
+      iv += v;
+      iu += u;
+      if (b % W == W - 1) {
+        e0 += load<f32>(d0 + (<usize>b << 2)) * iv;
+        f0 += load<f32>(d1 + (<usize>b << 2)) * iu;
+        iv = 0;
+        iu = 0;
+      }
+      continue;
+    }
     const lane = b & 3;
     if (lane == 0) { e0 += v; f0 += u; }
     else if (lane == 1) { e1 += v; f1 += u; }
     else if (lane == 2) { e2 += v; f2 += u; }
     else { e3 += v; f3 += u; }
     if (quad) {
-      const v2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, bd, bs, bsum, bc, d0, m0, s0, n0, c0, b);
-      const u2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, n, bd, bs, bsum, bc, d1, m1, s1, n1, c1, b);
+      const v2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, W, n, bd, bs, bsum, bc, d0, m0, s0, n0, c0, b);
+      const u2 = blockScalar(kind, F, U, rel, scaled, mins, offset, table, alpha, beta, W, n, bd, bs, bsum, bc, d1, m1, s1, n1, c1, b);
       if (lane == 0) { g0 += v2; h0 += u2; }
       else if (lane == 1) { g1 += v2; h1 += u2; }
       else if (lane == 2) { g2 += v2; h2 += u2; }
@@ -695,9 +758,9 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   }
 }
 
-// Block b of one row, value by value.
+// Block b of one row, value by value; with W > 1 (see spanOf), float(isum) * d_a only.
 // @ts-ignore: decorator
-@inline function blockScalar(kind: i32, F: i32, U: i32, rel: bool, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, n: i32,
+@inline function blockScalar(kind: i32, F: i32, U: i32, rel: bool, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, W: i32, n: i32,
   ad: usize, as: usize, asum: usize, ac: usize, wd: usize, wm: usize, ws: usize, wn: usize, wc: usize, b: i32): f32 {
   let isum: i32 = 0, msum: i32 = 0;
   for (let u = b * (F >> 4); u < (b + 1) * (F >> 4); u++) {
@@ -718,6 +781,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   }
   const at = <usize>b << 2;
   const da = load<f32>(ad + at);
+  if (W > 1) return <f32>isum * da;
   let v = <f32>isum * (load<f32>(wd + at) * da);
   if (mins) v -= <f32>msum * (load<f32>(wm + at) * da);
   if (offset) v += load<f32>(wm + at) * load<f32>(as + at);
