@@ -306,6 +306,7 @@ export function ggufActivationBytes(type: i32, n: i32): usize {
 /** Packs the activation row of n values at raw (in type's activation format) into dst for type's kernel. */
 export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): void {
   const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout), rel = relaxedOf(type);
+  const affine = (layout & (NIBBLES | TABLE)) == NIBBLES;
   const sums = dst + actSums(layout, n), codes = dst + actCodes(layout, n);
   const nblk = n / F;
   // Q8_K: float32 d, 256 codes, 16 sums; Q8_0: fp16 d, 32 codes; Q8_1: fp16 d, fp16 s, 32 codes.
@@ -335,10 +336,12 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
           const out = codes + (<usize>(base + 32 * t) << 1);
           const lo = i8x16.shuffle(A, B, 0, 1, 8, 9, 16, 17, 24, 25, 2, 3, 10, 11, 18, 19, 26, 27);
           const hi = i8x16.shuffle(A, B, 4, 5, 12, 13, 20, 21, 28, 29, 6, 7, 14, 15, 22, 23, 30, 31);
-          v128.store(out, i16x8.extend_low_i8x16_s(lo));
-          v128.store(out, i16x8.extend_high_i8x16_s(lo), 16);
+          // Affine nibble k is read in place, as 16^k q (see groupPair): its activation times 256 / 16^k.
+          const k0 = affine ? 8 : 0, k1 = affine ? 4 : 0;
+          v128.store(out, i16x8.shl(i16x8.extend_low_i8x16_s(lo), k0));
+          v128.store(out, i16x8.shl(i16x8.extend_high_i8x16_s(lo), k1), 16);
           v128.store(out, i16x8.extend_low_i8x16_s(hi), 32);
-          v128.store(out, i16x8.extend_high_i8x16_s(hi), 48);
+          v128.store(out, i16x8.shl(i16x8.extend_high_i8x16_s(hi), k0), 48);
         }
       }
       for (let k = 0; k < 4; k++) {
@@ -387,7 +390,10 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
     else if (F == 32) gemvTable32(type, layout, w, rows, n, act, y, r0, r1);
     else gemvTable256(type, layout, w, rows, n, act, y, r0, r1);
   } else if (layout & NIBBLES) {
-    if (F == 32) gemvAffine32(type, layout, w, rows, n, act, y, r0, r1);
+    if (F == 32) {
+      if (spanOf(type) > 1) gemvSpan32(type, layout, w, rows, n, act, y, r0, r1);
+      else gemvAffine32(type, layout, w, rows, n, act, y, r0, r1);
+    }
     else gemvAffine256(type, layout, w, rows, n, act, y, r0, r1);
   } else {
     if (F == 32) gemvBytes32(type, layout, w, rows, n, act, y, r0, r1);
@@ -421,64 +427,67 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
 // three fixed. They are exported only so that wasm-opt keeps them apart: inlined into one function,
 // V8 allocates registers for all of them at once and the kernel runs about 1.5 times slower.
 export function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 16, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(2, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvSpan32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(2, 32, false, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(2, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 32, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(0, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 256, false, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(0, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, false, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 
 // The same for two activations at once (small-batch matmul), SIMD builds only.
 export function gemm2Bytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvRows(0, 32, false, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvRows(0, 32, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2Bytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvRows(0, 256, false, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvRows(0, 256, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2RelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, true, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 
 // Code kinds, fixed at each call site: 0 int8 codes, 1 table indices, 2 affine indices.
 // Rows go in pairs, so that each activation vector loaded serves two rows; an odd last row is
 // paired with itself.
 // @ts-ignore: decorator
-@inline function gemvRows(kind: i32, F: i32, rel: bool, quad: bool, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+@inline function gemvRows(kind: i32, F: i32, rel: bool, quad: bool, W: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
   const table = tableOf(type), affine = affineOf(type);
   const nblk = n / F;
   const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
@@ -488,7 +497,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
     const q = min(r + 1, r1 - 1);
     const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
     const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
-    rowPair(kind, F, rel, quad, layout, table, affine, spanOf(type), n, act, act2,
+    rowPair(kind, F, rel, quad, layout, table, affine, W, n, act, act2,
       w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
       w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
       y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2), y2 + (<usize>(r - r0) << 2), y2 + (<usize>(q - r0) << 2));
@@ -833,6 +842,13 @@ const UNIT_SUMS = memory.data(32, 16);
   store<i32>(out, u3, 12);
 }
 
+// Nibbles 0, 1 and 2 of every int16 lane (groupPair's affine indices).
+const NIBBLE_MASKS = memory.data<u16>([
+  0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f,
+  0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0,
+  0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00,
+], 16);
+
 // Where groupPair leaves its other results (wasm functions return one value).
 const PAIR_SECOND = memory.data(48, 16);
 
@@ -849,6 +865,7 @@ const PAIR_SECOND = memory.data(48, 16);
 // @ts-ignore: decorator
 @inline function groupPair(kind: i32, U: i32, rel: bool, quad: bool, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize, a2: usize, sums2: usize): v128 {
   let p = i32x4.splat(0), q = i32x4.splat(0), r = i32x4.splat(0), z = i32x4.splat(0);
+  const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
   const steps = U >> 3;
   const codeStep: usize = kind ? 16 : 32;
   for (let st = 0; st < steps; st++) {
@@ -930,14 +947,17 @@ const PAIR_SECOND = memory.data(48, 16);
         av = v128.load(a, 48);
         p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
       } else {
-        // Nibble k of each int16 lane: shifted to the top, then down to the bottom.
+        // Nibble k of each int16 lane masked in place (16^k q) against an activation packed times
+        // 256 / 16^k (see ggufPackActivation), so every product is 256 q a; nibble 3 is shifted down
+        // instead (256 q times 256 a would not fit). The masks come from memory: as constants, V8
+        // builds them anew every step.
         const v = v128.load(w0), x = v128.load(w1);
         let av = v128.load(a);
-        p = mac(p, i16x8.shr_u(i16x8.shl(v, 12), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 12), 12), av);
+        p = mac(p, v128.and(v, m0), av); q = mac(q, v128.and(x, m0), av);
         av = v128.load(a, 16);
-        p = mac(p, i16x8.shr_u(i16x8.shl(v, 8), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 8), 12), av);
+        p = mac(p, v128.and(v, m1), av); q = mac(q, v128.and(x, m1), av);
         av = v128.load(a, 32);
-        p = mac(p, i16x8.shr_u(i16x8.shl(v, 4), 12), av); q = mac(q, i16x8.shr_u(i16x8.shl(x, 4), 12), av);
+        p = mac(p, v128.and(v, m2), av); q = mac(q, v128.and(x, m2), av);
         av = v128.load(a, 48);
         p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
       }
@@ -946,6 +966,10 @@ const PAIR_SECOND = memory.data(48, 16);
     w1 += codeStep;
     a += 64;
     if (quad) a2 += 64;
+  }
+  if (kind == 2 && !rel) {
+    p = i32x4.shr_s(p, 8);
+    q = i32x4.shr_s(q, 8);
   }
   if (kind == 2 && alpha != 1) {
     p = i32x4.mul(p, i32x4.splat(alpha));
