@@ -283,7 +283,8 @@ export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): 
   }
 }
 
-// Regions of a packed activation of n values: [D, s, unit sums (int32), codes (int16)].
+// Regions of a packed activation of n values: [D, s, unit sums (int32), codes (int16), unit sums
+// (int16: at most 32 * 128 in size)].
 // @ts-ignore: decorator
 @inline function actSums(layout: i32, n: i32): usize {
   return <usize>(n / blockSizeOf(layout)) << 3;
@@ -293,8 +294,14 @@ export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): 
   return actSums(layout, n) + (<usize>(n / unitOf(layout)) << 2);
 }
 
+// @ts-ignore: decorator
+@inline function actSums16(layout: i32, n: i32): usize {
+  return actCodes(layout, n) + (<usize>n << 1);
+}
+
 export function ggufActivationBytes(type: i32, n: i32): usize {
-  return actCodes(layoutOf(type), n) + (<usize>n << 1);
+  const layout = layoutOf(type);
+  return actSums16(layout, n) + (<usize>(n / unitOf(layout)) << 1);
 }
 
 // Where activation value j lies in the raw row: blocks of `size` codes, `bytes` apart, `at` in.
@@ -307,7 +314,7 @@ export function ggufActivationBytes(type: i32, n: i32): usize {
 export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): void {
   const layout = layoutOf(type), kind = layout >> 20, F = blockSizeOf(layout), U = unitOf(layout), rel = relaxedOf(type);
   const affine = (layout & (NIBBLES | TABLE)) == NIBBLES;
-  const sums = dst + actSums(layout, n), codes = dst + actCodes(layout, n);
+  const sums = dst + actSums(layout, n), codes = dst + actCodes(layout, n), sums16 = dst + actSums16(layout, n);
   const nblk = n / F;
   // Q8_K: float32 d, 256 codes, 16 sums; Q8_0: fp16 d, 32 codes; Q8_1: fp16 d, fp16 s, 32 codes.
   const K = kind == ACT_Q8_K, q8_1 = kind == ACT_Q8_1;
@@ -348,7 +355,9 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
         const c = actAt(raw, base + k * U, sizeShift, bytes, at, size);
         let v = i16x8.extadd_pairwise_i8x16_s(v128.load(c));
         if (U == 32) v = i16x8.add(v, i16x8.extadd_pairwise_i8x16_s(v128.load(c, 16)));
-        store<i32>(sums + (<usize>(base / U + k) << 2), sumLanes(i32x4.extadd_pairwise_i16x8_s(v)));
+        const sum = sumLanes(i32x4.extadd_pairwise_i16x8_s(v));
+        store<i32>(sums + (<usize>(base / U + k) << 2), sum);
+        store<i16>(sums16 + (<usize>(base / U + k) << 1), <i16>sum);
       }
     }
     u0 = whole / U;
@@ -364,6 +373,7 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
       else store<i16>(codes + (<usize>slot(j, n, U, false) << 1), <i16>c);
     }
     store<i32>(sums + (<usize>u << 2), s);
+    store<i16>(sums16 + (<usize>u << 1), <i16>s);
   }
 }
 
@@ -515,6 +525,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   const nblk = n / F;
   const ad = act, as = act + (<usize>nblk << 2), asum = act + actSums(layout, n), ac = act + actCodes(layout, n);
   const bd = act2, bs = act2 + (<usize>nblk << 2), bsum = act2 + actSums(layout, n), bc = act2 + actCodes(layout, n);
+  const asum16 = act + actSums16(layout, n), bsum16 = act2 + actSums16(layout, n);
   const alpha = affine >> 8, beta = <i32><i8>affine;
   // Lanes b % 4 of the float sums: e, f the two rows with act; g, h with act2.
   let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0, f0: f32 = 0, f1: f32 = 0, f2: f32 = 0, f3: f32 = 0;
@@ -526,6 +537,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
       // A block is four groups; its unit sums are scaled, summed, then reduced once.
       const groupCodes: usize = kind ? 32 : 64;
       let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, sc0 = s0, sc1 = s1;
+      let E = f32x4.splat(0), Fs = f32x4.splat(0), G = f32x4.splat(0), H = f32x4.splat(0);
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
         for (let k = 0; k < 4; k++) {
@@ -555,32 +567,38 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
           sc0 += 4;
           sc1 += 4;
         }
+        // The integer sums of the block, reduced together: isum row 0, row 1, msum row 0, row 1
+        // (exact, so any order), then each row's float step in its own lane, added to lane b % 4
+        // of the row's float sums (the other lanes get +0, which leaves them as they are).
         const at = <usize>b << 2;
-        const da = load<f32>(ad + at);
-        let v = <f32>sumLanes(acc0) * (load<f32>(d0 + at) * da);
-        let u = <f32>sumLanes(acc1) * (load<f32>(d1 + at) * da);
+        const lanes = v128.load(LANE_MASKS + (<usize>(b & 3) << 4));
+        const da = f32x4.splat(load<f32>(ad + at));
+        const dw = f32x4.replace_lane(f32x4.splat(load<f32>(d0 + at)), 1, load<f32>(d1 + at));
+        let ints = f32x4.convert_i32x4_s(mins ? sumFour(acc0, acc1, superMins(n0, asum16, 4 * b), superMins(n1, asum16, 4 * b)) : sumTwo(acc0, acc1));
+        let vu = f32x4.mul(ints, f32x4.mul(dw, da));
         if (mins) {
-          v -= <f32>sumLanes(superMins(n0, asum, 4 * b)) * (load<f32>(m0 + at) * da);
-          u -= <f32>sumLanes(superMins(n1, asum, 4 * b)) * (load<f32>(m1 + at) * da);
+          const mw = f32x4.replace_lane(f32x4.splat(load<f32>(m0 + at)), 1, load<f32>(m1 + at));
+          vu = f32x4.sub(vu, f32x4.mul(i32x4.shuffle(ints, ints, 2, 3, 2, 3), f32x4.mul(mw, da)));
         }
-        const lane = b & 3;
-        if (lane == 0) { e0 += v; f0 += u; }
-        else if (lane == 1) { e1 += v; f1 += u; }
-        else if (lane == 2) { e2 += v; f2 += u; }
-        else { e3 += v; f3 += u; }
+        E = f32x4.add(E, v128.and(i32x4.shuffle(vu, vu, 0, 0, 0, 0), lanes));
+        Fs = f32x4.add(Fs, v128.and(i32x4.shuffle(vu, vu, 1, 1, 1, 1), lanes));
         if (quad) {
-          const db = load<f32>(bd + at);
-          let v2 = <f32>sumLanes(acc2) * (load<f32>(d0 + at) * db);
-          let u2 = <f32>sumLanes(acc3) * (load<f32>(d1 + at) * db);
+          const db = f32x4.splat(load<f32>(bd + at));
+          ints = f32x4.convert_i32x4_s(mins ? sumFour(acc2, acc3, superMins(n0, bsum16, 4 * b), superMins(n1, bsum16, 4 * b)) : sumTwo(acc2, acc3));
+          vu = f32x4.mul(ints, f32x4.mul(dw, db));
           if (mins) {
-            v2 -= <f32>sumLanes(superMins(n0, bsum, 4 * b)) * (load<f32>(m0 + at) * db);
-            u2 -= <f32>sumLanes(superMins(n1, bsum, 4 * b)) * (load<f32>(m1 + at) * db);
+            const mw = f32x4.replace_lane(f32x4.splat(load<f32>(m0 + at)), 1, load<f32>(m1 + at));
+            vu = f32x4.sub(vu, f32x4.mul(i32x4.shuffle(ints, ints, 2, 3, 2, 3), f32x4.mul(mw, db)));
           }
-          if (lane == 0) { g0 += v2; h0 += u2; }
-          else if (lane == 1) { g1 += v2; h1 += u2; }
-          else if (lane == 2) { g2 += v2; h2 += u2; }
-          else { g3 += v2; h3 += u2; }
+          G = f32x4.add(G, v128.and(i32x4.shuffle(vu, vu, 0, 0, 0, 0), lanes));
+          H = f32x4.add(H, v128.and(i32x4.shuffle(vu, vu, 1, 1, 1, 1), lanes));
         }
+      }
+      e0 = f32x4.extract_lane(E, 0); e1 = f32x4.extract_lane(E, 1); e2 = f32x4.extract_lane(E, 2); e3 = f32x4.extract_lane(E, 3);
+      f0 = f32x4.extract_lane(Fs, 0); f1 = f32x4.extract_lane(Fs, 1); f2 = f32x4.extract_lane(Fs, 2); f3 = f32x4.extract_lane(Fs, 3);
+      if (quad) {
+        g0 = f32x4.extract_lane(G, 0); g1 = f32x4.extract_lane(G, 1); g2 = f32x4.extract_lane(G, 2); g3 = f32x4.extract_lane(G, 3);
+        h0 = f32x4.extract_lane(H, 0); h1 = f32x4.extract_lane(H, 1); h2 = f32x4.extract_lane(H, 2); h3 = f32x4.extract_lane(H, 3);
       }
     } else {
       // A group is four blocks: its unit sums are the block sums.
@@ -1008,17 +1026,32 @@ const PAIR_SECOND = memory.data(48, 16);
   return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(ws)));
 }
 
-// A super-block's 16 unit mins (from group g on) times the activation's unit sums, over four lanes.
+// A super-block's 16 unit mins (from group g on) times the activation's unit sums (their int16
+// copies), over four lanes.
 // @ts-ignore: decorator
-@inline function superMins(wn: usize, asum: usize, g: i32): v128 {
+@inline function superMins(wn: usize, asum16: usize, g: i32): v128 {
   const m = v128.load(wn + (<usize>g << 2));
-  const lo = i16x8.extend_low_i8x16_s(m), hi = i16x8.extend_high_i8x16_s(m);
-  const p = asum + (<usize>g << 4);
-  let acc = i32x4.mul(i32x4.extend_low_i16x8_s(lo), v128.load(p));
-  acc = i32x4.add(acc, i32x4.mul(i32x4.extend_high_i16x8_s(lo), v128.load(p, 16)));
-  acc = i32x4.add(acc, i32x4.mul(i32x4.extend_low_i16x8_s(hi), v128.load(p, 32)));
-  return i32x4.add(acc, i32x4.mul(i32x4.extend_high_i16x8_s(hi), v128.load(p, 48)));
+  const p = asum16 + (<usize>g << 3);
+  return i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(m), v128.load(p)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(m), v128.load(p, 16)));
 }
+
+// The lane sums of four vectors in four lanes: [sum a, sum b, sum c, sum d] (integers: exact in any order).
+// @ts-ignore: decorator
+@inline function sumFour(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+// The lane sums of two vectors in lanes 0 and 1 (and again in 2 and 3).
+// @ts-ignore: decorator
+@inline function sumTwo(a: v128, b: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
+  return i32x4.add(ab, i32x4.shuffle(ab, ab, 2, 3, 0, 1));
+}
+
+// All ones in lane k of row k: adds a float to one lane of four.
+const LANE_MASKS = memory.data<i32>([-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1], 16);
 
 // @ts-ignore: decorator
 @inline function sumLanes(v: v128): i32 {
