@@ -15,6 +15,8 @@ export const IQ2_S_BYTES = 82;
 }
 
 export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
+  // Looked up once per call: once per 32 values it cost about as much as the rest.
+  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(2) : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_S_BYTES;
     const d = loadF16(block);
@@ -22,7 +24,6 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       const sc = <i32>load<u8>(block + 74 + <usize>ib);
       if (ASC_FEATURE_SIMD) {
-        const grid = expandedGrid(2);
         for (let l = 0; l < 4; l += 2) {
           const dl: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
           const k = 4 * ib + l;

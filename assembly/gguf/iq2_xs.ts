@@ -10,6 +10,8 @@ import { setCode, setD, setScale } from "./unpacked";
 export const IQ2_XS_BYTES = 74;
 
 export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
+  // Looked up once per call: once per 32 values it cost about as much as the rest.
+  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(1) : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_XS_BYTES;
     const d = loadF16(block);
@@ -17,7 +19,6 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       const sc = <i32>load<u8>(block + 66 + <usize>ib);
       if (ASC_FEATURE_SIMD) {
-        const grid = expandedGrid(1);
         for (let l = 0; l < 4; l += 2) {
           const db: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
           const w0 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l) << 1)), w1 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l + 1) << 1));

@@ -23,6 +23,8 @@ export const IQ3_S_BYTES = 110;
 }
 
 export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
+  // Looked up once per call: once per 32 values it cost about as much as the rest.
+  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(4) : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_S_BYTES;
     const d = loadF16(block);
@@ -30,7 +32,7 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       const db: f32 = d * <f32>scale(block, ib);
       if (ASC_FEATURE_SIMD) {
-        const grid = expandedGrid(4), vd = f32x4.splat(db);
+        const vd = f32x4.splat(db);
         for (let l = 0; l < 4; l += 2) {
           const k = 8 * ib + 2 * l;
           const s = <u32>load<u16>(block + 74 + <usize>(4 * ib + l));

@@ -10,6 +10,8 @@ import { setCode, setD, setScale } from "./unpacked";
 export const IQ3_XXS_BYTES = 98;
 
 export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
+  // Looked up once per call: once per 32 values it cost about as much as the rest.
+  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(3) : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_XXS_BYTES;
     const d = loadF16(block);
@@ -18,7 +20,7 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
       const aux = load<u32>(block + 66 + (<usize>ib << 2));
       const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.5;
       if (ASC_FEATURE_SIMD) {
-        const grid = expandedGrid(3), vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
+        const vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
         for (let l = 0; l < 4; l += 2) {
           const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
           const a = <u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l)) << 2)) | (<u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 1)) << 2)) << 32);
