@@ -5,7 +5,8 @@
 // list is made the first time a point is met, into a workspace the caller keeps per instance.
 //
 // Workspace: i32 ready flag, i32 pool cursor, i32 map[mapSize] (grid index >= 0; -1 not seen yet;
-// -(offset + 2) for a neighbour list at pool[offset]: count, then the entries), u16 pool.
+// -(offset + 2) for a neighbour list at pool[offset]: count, then the entries), u32 pool: an entry
+// is the grid value | its index << 16, so that the search loads four entries at once.
 import { nearestInt } from "./common";
 import { IQ1_GRID, IQ2_S_GRID, IQ2_XS_GRID, IQ2_XXS_GRID, IQ3_S_GRID, IQ3_XXS_GRID } from "./grids";
 
@@ -36,7 +37,8 @@ export function familyOf(type: i32): i32 {
 }
 
 export function workspaceBytes(f: i32): usize {
-  return f < 0 ? 0 : 8 + (<usize>mapSize(f) << 2) + (<usize>unchecked(POOL[f]) << 1);
+  // 12 bytes more: the search reads four entries at a time, past the last list's end.
+  return f < 0 ? 0 : 8 + (<usize>mapSize(f) << 2) + (<usize>unchecked(POOL[f]) << 2) + 12;
 }
 
 // The workspace in use and its family (set by useWorkspace for each quantizer call).
@@ -96,13 +98,13 @@ export function lookup(u: i32): i32 {
     if (next == i32.MAX_VALUE) break;
     for (let j = 0; j < n; j++) {
       if (load<i32>(DIST + (<usize>j << 2)) == next) {
-        store<u16>(pool + (<usize>cursor << 1), <u16>j);
+        store<u32>(pool + (<usize>cursor << 2), <u32>unchecked(grid[j]) | (<u32>j << 16));
         cursor++;
       }
     }
     below = next;
   }
-  store<u16>(pool + (<usize>start << 1), <u16>(cursor - start - 1));
+  store<u32>(pool + (<usize>start << 2), <u32>(cursor - start - 1));
   store<i32>(work, cursor, 4);
   store<i32>(at, -(start + 2));
   return -(start + 1);
@@ -110,6 +112,8 @@ export function lookup(u: i32): i32 {
 
 // Four neighbours' distances (bestNeighbour's SIMD path).
 const NEIGHBOUR_D2 = memory.data(16, 16);
+// The four possible terms of each of 8 lanes (bestNeighbour, IQ2 grids).
+const LANE_TERMS = memory.data(128, 16);
 
 /**
  * The neighbour (list at pool offset -code - 1) nearest to scale * q in the weighted squared distance
@@ -117,41 +121,60 @@ const NEIGHBOUR_D2 = memory.data(16, 16);
  * searchFailed, when no distance is below FLT_MAX (ggml asserts there: the huge rows).
  */
 export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32, xg: usize, L: usize): i32 {
-  const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 1);
-  const count = <i32>load<u16>(list);
+  const list = work + 8 + (<usize>mapSize(family) << 2) + (<usize>(-code - 1) << 2);
+  const count = load<i32>(list);
   let best = f32.MAX_VALUE, index = -1;
   let t = 1;
-  if (ASC_FEATURE_SIMD) {
-    // IQ1's levels (a float table, xg) keep the scalar loop: gathered by swizzles they ran slower.
-    if (!xg) {
-      // Four neighbours at once, a lane each, every lane summing in the scalar loop's order; then
-      // compared in order, so the first of equal distances still wins.
-      const vs = f32x4.splat(scale), mask = i32x4.splat((1 << bits) - 1);
-      for (; t <= count; t += 4) {
-        let g = i32x4.splat(<i32>unchecked(grid[<i32>load<u16>(list + (<usize>t << 1))]));
-        if (t + 1 <= count) g = i32x4.replace_lane(g, 1, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 1) << 1))]));
-        if (t + 2 <= count) g = i32x4.replace_lane(g, 2, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 2) << 1))]));
-        if (t + 3 <= count) g = i32x4.replace_lane(g, 3, <i32>unchecked(grid[<i32>load<u16>(list + (<usize>(t + 3) << 1))]));
-        let d2 = f32x4.splat(0);
+  if (ASC_FEATURE_SIMD && !xg) {
+    // Four neighbours at once, a lane each, every lane summing in the scalar loop's order; then
+    // compared in order, so the first of equal distances still wins. IQ1's levels (a float table,
+    // xg) keep the scalar loop: gathered by swizzles they ran slower. Lanes past the list's end
+    // compute garbage that is never compared.
+    const vs = f32x4.splat(scale);
+    if (bits == 2) {
+      // The IQ2 grids: a lane has four levels, so each lane's four possible terms w (s q - x)^2 are
+      // computed once (as the loop below would) and each neighbour's looked up by a swizzle.
+      const levels = f32x4(1, 3, 5, 7);
+      for (let i = 0; i < 8; i++) {
+        const diff = f32x4.sub(f32x4.mul(vs, levels), f32x4.splat(load<f32>(xval + (<usize>i << 2))));
+        v128.store(LANE_TERMS + (<usize>i << 4), f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
+      }
+    }
+    const spread = i8x16(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12), bytes = i32x4.splat(0x03020100);
+    const mask = i32x4.splat((1 << bits) - 1);
+    for (; t <= count; t += 4) {
+      let g = v128.and(v128.load(list + (<usize>t << 2)), i32x4.splat(0xffff));
+      let d2 = f32x4.splat(0);
+      if (bits == 2) {
+        // Lane i's level index times 4, spread to a float's four byte indices.
+        g = i32x4.shl(g, 2);
+        for (let i = 0; i < 8; i++) {
+          const at = v128.or(i8x16.swizzle(v128.and(g, i32x4.splat(0xc)), spread), bytes);
+          d2 = f32x4.add(d2, i8x16.swizzle(v128.load(LANE_TERMS + (<usize>i << 4)), at));
+          g = i32x4.shr_u(g, 2);
+        }
+      } else {
         for (let i = 0; i < lanes; i++) {
           const c = v128.and(i32x4.shr_u(g, bits * i), mask);
           const q = f32x4.convert_i32x4_s(i32x4.add(i32x4.shl(c, 1), i32x4.splat(1)));
           const diff = f32x4.sub(f32x4.mul(vs, q), f32x4.splat(load<f32>(xval + (<usize>i << 2))));
           d2 = f32x4.add(d2, f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
         }
-        v128.store(NEIGHBOUR_D2, d2);
-        for (let k = 0; k < 4 && t + k <= count; k++) {
-          const d = load<f32>(NEIGHBOUR_D2 + (<usize>k << 2));
-          if (d < best) {
-            best = d;
-            index = <i32>load<u16>(list + (<usize>(t + k) << 1));
-          }
+      }
+      // Most groups of four hold nothing nearer than the best so far.
+      if (!v128.any_true(f32x4.lt(d2, f32x4.splat(best)))) continue;
+      v128.store(NEIGHBOUR_D2, d2);
+      for (let k = 0; k < 4 && t + k <= count; k++) {
+        const d = load<f32>(NEIGHBOUR_D2 + (<usize>k << 2));
+        if (d < best) {
+          best = d;
+          index = <i32>(load<u32>(list + (<usize>(t + k) << 2)) >> 16);
         }
       }
     }
   }
   for (; t <= count; t++) {
-    const j = <i32>load<u16>(list + (<usize>t << 1));
+    const j = <i32>(load<u32>(list + (<usize>t << 2)) >> 16);
     let d2: f32 = 0;
     for (let i = 0; i < lanes; i++) {
       const q = xg ? load<f32>(xg + (<usize>((level(j, i) - 1) >> 1) << 2)) : <f32>level(j, i);
