@@ -137,6 +137,8 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
               sqx = f32x4.add(sqx, f32x4.mul(wq, f32x4.splat(load<f32>(xb + (<usize>i << 2)))));
               sq2 = f32x4.add(sq2, f32x4.mul(wq, q));
             }
+            // None beating the best now: the ordered look below would take none either.
+            if (!v128.any_true(v128.and(f32x4.gt(sq2, f32x4.splat(0)), f32x4.gt(f32x4.mul(sqx, sqx), f32x4.mul(f32x4.splat(best), sq2))))) continue;
             v128.store(SUMQX, sqx);
             v128.store(SUMQ2, sq2);
           } else {

@@ -49,8 +49,11 @@ export function unpackIQ1_S(block: usize): void {
 
 const X_P = memory.data(12);
 const X_M = memory.data(12);
-const SUMX = memory.data(33 << 2);
-const SUMW = memory.data(33 << 2);
+// 36 floats: the SIMD search reads four at a time from any split point up to 32.
+const SUMX = memory.data(36 << 2, 16);
+const SUMW = memory.data(36 << 2, 16);
+// Four split points' (qx, q2) under each delta sign (the SIMD search).
+const CANDIDATES = memory.data(64, 16);
 const SHIFTS = memory.data(8);
 const INDEX = memory.data(8);
 
@@ -90,7 +93,45 @@ export function quantizeIQ1_S(x: usize, out: usize, blocks: i32, qw: usize): voi
       let best = -f32.MAX_VALUE, scale = m;
       let b1 = -1, b2 = -1, shift = 0;
       for (let i1 = 0; i1 <= 32; i1++) {
-        for (let i2 = i1; i2 <= 32; i2++) {
+        let i2 = i1;
+        if (ASC_FEATURE_SIMD) {
+          // Four second split points a lane each, with the scalar loop's operations; then taken in
+          // its order (i2, then the sign). The best only grows, so four points none of which beats
+          // it now cannot beat it later: those are skipped without the ordered look.
+          const sx = f32x4.splat(load<f32>(SUMX)), sw = f32x4.splat(load<f32>(SUMW));
+          const xi = f32x4.splat(load<f32>(SUMX + (<usize>i1 << 2))), wi = f32x4.splat(load<f32>(SUMW + (<usize>i1 << 2)));
+          const xe = f32x4.splat(load<f32>(SUMX + 128)), we = f32x4.splat(load<f32>(SUMW + 128));
+          const x0 = f32x4.sub(xi, sx), w0 = f32x4.sub(wi, sw);
+          for (; i2 <= 32; i2 += 4) {
+            const x2v = v128.load(SUMX + (<usize>i2 << 2)), w2v = v128.load(SUMW + (<usize>i2 << 2));
+            const x1 = f32x4.sub(x2v, xi), x2 = f32x4.sub(xe, x2v);
+            const w1 = f32x4.sub(w2v, wi), w2 = f32x4.sub(we, w2v);
+            let any = false;
+            for (let sg = 0; sg < 2; sg++) {
+              const xx = sg ? X_M : X_P;
+              const p0 = f32x4.splat(load<f32>(xx)), p1 = f32x4.splat(load<f32>(xx, 4)), p2 = f32x4.splat(load<f32>(xx, 8));
+              const qx = f32x4.add(f32x4.add(f32x4.mul(x0, p0), f32x4.mul(x1, p1)), f32x4.mul(x2, p2));
+              const q2 = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(w0, p0), p0), f32x4.mul(f32x4.mul(w1, p1), p1)), f32x4.mul(f32x4.mul(w2, p2), p2));
+              v128.store(CANDIDATES + (<usize>sg << 5), qx);
+              v128.store(CANDIDATES + (<usize>sg << 5), q2, 16);
+              if (v128.any_true(v128.and(f32x4.gt(q2, f32x4.splat(0)), f32x4.gt(f32x4.mul(qx, qx), f32x4.mul(f32x4.splat(best), q2))))) any = true;
+            }
+            if (!any) continue;
+            for (let k = 0; k < 4 && i2 + k <= 32; k++) {
+              for (let sg = 0; sg < 2; sg++) {
+                const qx = load<f32>(CANDIDATES + (<usize>((sg << 3) + k) << 2)), q2 = load<f32>(CANDIDATES + (<usize>((sg << 3) + 4 + k) << 2));
+                if (q2 > 0 && qx * qx > best * q2) {
+                  scale = qx / q2;
+                  best = scale * qx;
+                  b1 = i1;
+                  b2 = i2 + k;
+                  shift = sg ? -1 : 1;
+                }
+              }
+            }
+          }
+        }
+        for (; i2 <= 32; i2++) {
           const x0 = load<f32>(SUMX + (<usize>i1 << 2)) - load<f32>(SUMX), x1 = load<f32>(SUMX + (<usize>i2 << 2)) - load<f32>(SUMX + (<usize>i1 << 2)), x2 = load<f32>(SUMX + 128) - load<f32>(SUMX + (<usize>i2 << 2));
           const w0 = load<f32>(SUMW + (<usize>i1 << 2)) - load<f32>(SUMW), w1 = load<f32>(SUMW + (<usize>i2 << 2)) - load<f32>(SUMW + (<usize>i1 << 2)), w2 = load<f32>(SUMW + 128) - load<f32>(SUMW + (<usize>i2 << 2));
           for (let s = 0; s < 2; s++) {
