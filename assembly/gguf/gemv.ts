@@ -343,7 +343,7 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
           const out = codes + (<usize>(base + 32 * t) << 1);
           const lo = i8x16.shuffle(A, B, 0, 1, 8, 9, 16, 17, 24, 25, 2, 3, 10, 11, 18, 19, 26, 27);
           const hi = i8x16.shuffle(A, B, 4, 5, 12, 13, 20, 21, 28, 29, 6, 7, 14, 15, 22, 23, 30, 31);
-          // Affine nibble k is read in place, as 16^k q (see groupPair): its activation times 256 / 16^k.
+          // Affine nibble k is read in place, as 16^k q (see stepRow): its activation times 256 / 16^k.
           const k0 = affine ? 8 : 0, k1 = affine ? 4 : 0;
           v128.store(out, i16x8.shl(i16x8.extend_low_i8x16_s(lo), k0));
           v128.store(out, i16x8.shl(i16x8.extend_high_i8x16_s(lo), k1), 16);
@@ -533,6 +533,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   let b = 0;
   if (ASC_FEATURE_SIMD) {
     const t = v128.load(table);
+    const codeStep: usize = kind ? 16 : 32;
     if (F == 256) {
       // A block is four groups; its unit sums are scaled, summed, then reduced once.
       const groupCodes: usize = kind ? 32 : 64;
@@ -541,7 +542,33 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
         for (let k = 0; k < 4; k++) {
-          let l0 = groupPair(kind, U, rel, quad, t, alpha, beta, w0, w1, a, sums, a2, sums2), l1 = v128.load(PAIR_SECOND);
+          let l0: v128, l1: v128;
+          if (quad) {
+            l0 = groupQuad(kind, U, rel, beta, w0, w1, a, sums, a2, sums2);
+            l1 = v128.load(PAIR_SECOND);
+          } else {
+            // The group's steps, written out here and in the loop below: a helper could return
+            // only one row's sums, the other through memory (8% slower), and one loop for both
+            // block sizes ran 3-6% slower.
+            let p = i32x4.splat(0), q = i32x4.splat(0);
+            const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
+            let x0 = w0, x1 = w1, y = a;
+            for (let st = 0; st < 2; st++) {
+              const v0 = v128.load(y), v1 = v128.load(y, 16), v2 = rel ? v0 : v128.load(y, 32), v3 = rel ? v0 : v128.load(y, 48);
+              p = stepRow(kind, rel, t, m0, m1, m2, p, x0, v0, v1, v2, v3);
+              q = stepRow(kind, rel, t, m0, m1, m2, q, x1, v0, v1, v2, v3);
+              x0 += codeStep;
+              x1 += codeStep;
+              y += rel ? 32 : 64;
+            }
+            l0 = unitsOf(kind, rel, alpha, p);
+            l1 = unitsOf(kind, rel, alpha, q);
+            if (beta != 0) {
+              const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
+              l0 = i32x4.add(l0, sb);
+              l1 = i32x4.add(l1, sb);
+            }
+          }
           if (scaled) {
             const k0 = unitScales(sc0), k1 = unitScales(sc1);
             l0 = i32x4.mul(l0, k0);
@@ -607,7 +634,30 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
       const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
       let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, at: usize = 0;
       for (let g = 0; g < groups; g++) {
-        const i0 = groupPair(kind, U, rel, quad, t, alpha, beta, w0, w1, a, sums, a2, sums2), i1 = v128.load(PAIR_SECOND);
+        let i0: v128, i1: v128;
+        if (quad) {
+          i0 = groupQuad(kind, U, rel, beta, w0, w1, a, sums, a2, sums2);
+          i1 = v128.load(PAIR_SECOND);
+        } else {
+          let p = i32x4.splat(0), q = i32x4.splat(0);
+          const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
+          let x0 = w0, x1 = w1, y = a;
+          for (let st = 0; st < U >> 3; st++) {
+            const v0 = v128.load(y), v1 = v128.load(y, 16), v2 = rel ? v0 : v128.load(y, 32), v3 = rel ? v0 : v128.load(y, 48);
+            p = stepRow(kind, rel, t, m0, m1, m2, p, x0, v0, v1, v2, v3);
+            q = stepRow(kind, rel, t, m0, m1, m2, q, x1, v0, v1, v2, v3);
+            x0 += codeStep;
+            x1 += codeStep;
+            y += rel ? 32 : 64;
+          }
+          i0 = unitsOf(kind, rel, alpha, p);
+          i1 = unitsOf(kind, rel, alpha, q);
+          if (beta != 0) {
+            const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
+            i0 = i32x4.add(i0, sb);
+            i1 = i32x4.add(i1, sb);
+          }
+        }
         const da = v128.load(ad + at);
         if (W > 1) {
           // Nibble codes, so never quad (see ggufGemm2); one weight scale per W blocks (see spanOf).
@@ -815,10 +865,10 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   return v;
 }
 
-// Four unit sums of each of two rows (the scalar build's groupPair).
+// Four unit sums of each of two rows (the scalar build's stepRow).
 const UNIT_SUMS = memory.data(32, 16);
 
-/** groupPair for one row without SIMD: the four unit sums of group g written at out. */
+/** stepRow's group for one row without SIMD: the four unit sums of group g written at out. */
 // @ts-ignore: decorator
 @inline function groupScalar(kind: i32, U: i32, table: usize, alpha: i32, beta: i32, c: usize, ac: usize, asum: usize, g: i32, out: usize): void {
   let u0: i32 = 0, u1: i32 = 0, u2: i32 = 0, u3: i32 = 0;
@@ -860,158 +910,107 @@ const UNIT_SUMS = memory.data(32, 16);
   store<i32>(out, u3, 12);
 }
 
-// Nibbles 0, 1 and 2 of every int16 lane (groupPair's affine indices).
+// Nibbles 0, 1 and 2 of every int16 lane (stepRow's affine indices).
 const NIBBLE_MASKS = memory.data<u16>([
   0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f,
   0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0,
   0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00,
 ], 16);
 
-// Where groupPair leaves its other results (wasm functions return one value).
+// Where groupQuad leaves its other results (wasm functions return one value).
 const PAIR_SECOND = memory.data(48, 16);
 
 /**
- * The four unit sums of a group of two rows (codes from w0 and w1, activation from a), lane k =
- * unit k: codes times activation, with the affine indices' alpha and beta applied (beta times the
- * activation's unit sums, at sums). Returns row 0's and leaves row 1's at PAIR_SECOND. Each activation vector loaded serves both
- * rows. With `quad` (small-batch matmul, byte codes only), a second activation (a2, sums2) meets
- * the same code vectors, its two results at PAIR_SECOND + 16 and + 32: each load serves four products.
- * Shaped for V8: the steps of 32 values stay a loop over running pointers (unrolled into one
- * block, V8 hoists every load to its top and spills; indexed, it recomputes the addresses), and
- * affine indices are taken out with shifts (constant masks get rematerialized every step).
+ * One step (32 values) of one row's group: its codes at w against the activation's four int16
+ * vectors v0..v3 (the relaxed kernel: its two int8 vectors in v0, v1), added to the four unit sums
+ * in acc (lane k = unit k). Shaped for V8: the caller loads the activation once for both rows and
+ * keeps the steps a loop over running pointers (unrolled into one block, V8 hoists every load to
+ * its top and spills); the sums stay in registers (a store and load per group cost 8% in a
+ * stripped-down Q4_0 kernel).
  */
 // @ts-ignore: decorator
-@inline function groupPair(kind: i32, U: i32, rel: bool, quad: bool, t: v128, alpha: i32, beta: i32, w0: usize, w1: usize, a: usize, sums: usize, a2: usize, sums2: usize): v128 {
-  let p = i32x4.splat(0), q = i32x4.splat(0), r = i32x4.splat(0), z = i32x4.splat(0);
-  const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
-  const steps = U >> 3;
-  const codeStep: usize = kind ? 16 : 32;
-  for (let st = 0; st < steps; st++) {
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      if (rel) {
-        if (quad) {
-          // Byte codes only (see ggufGemm2): each code vector meets both activations.
-          const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(a2), b1 = v128.load(a2, 16);
-          const vl = v128.load(w0), vh = v128.load(w0, 16), xl = v128.load(w1), xh = v128.load(w1, 16);
-          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
-          p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
-          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
-          q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
-          r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, vl, r);
-          r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, vh, r);
-          z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, xl, z);
-          z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, xh, z);
-          a2 += 32;
-        } else {
-          // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
-          const a0 = v128.load(a), a1 = v128.load(a, 16);
-          if (kind == 0) {
-            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w0), p);
-            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w0, 16), p);
-            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, v128.load(w1), q);
-            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, v128.load(w1, 16), q);
-          } else {
-            const v = v128.load(w0), x = v128.load(w1);
-            let vl = v128.and(v, i8x16.splat(0x0f)), vh = i8x16.shr_u(v, 4);
-            let xl = v128.and(x, i8x16.splat(0x0f)), xh = i8x16.shr_u(x, 4);
-            if (kind == 1) {
-              vl = i8x16.swizzle(t, vl);
-              vh = i8x16.swizzle(t, vh);
-              xl = i8x16.swizzle(t, xl);
-              xh = i8x16.swizzle(t, xh);
-            }
-            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
-            p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
-            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
-            q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
-          }
-        }
-        w0 += codeStep;
-        w1 += codeStep;
-        a += 32;
-        continue;
-      }
+@inline function stepRow(kind: i32, rel: bool, t: v128, m0: v128, m1: v128, m2: v128, acc: v128, w: usize, v0: v128, v1: v128, v2: v128, v3: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD && rel) {
+    // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
+    if (kind == 0) return i32x4.relaxed_dot_i8x16_i7x16_add_s(v1, v128.load(w, 16), i32x4.relaxed_dot_i8x16_i7x16_add_s(v0, v128.load(w), acc));
+    const x = v128.load(w);
+    let lo = v128.and(x, i8x16.splat(0x0f)), hi = i8x16.shr_u(x, 4);
+    if (kind == 1) {
+      lo = i8x16.swizzle(t, lo);
+      hi = i8x16.swizzle(t, hi);
     }
-    if (quad) {
-      // Byte codes only (see ggufGemm2): the four code vectors of each row, each loaded once and
-      // multiplied with both activations (a, a2).
+    return i32x4.relaxed_dot_i8x16_i7x16_add_s(v1, hi, i32x4.relaxed_dot_i8x16_i7x16_add_s(v0, lo, acc));
+  }
+  // Sign-extending loads: one instruction each, where widening a register's high half takes two.
+  if (kind == 0) return mac(mac(mac(mac(acc, v128.load8x8_s(w), v0), v128.load8x8_s(w, 8), v1), v128.load8x8_s(w, 16), v2), v128.load8x8_s(w, 24), v3);
+  const x = v128.load(w);
+  if (kind == 1) {
+    const lo = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f))), hi = i8x16.swizzle(t, i8x16.shr_u(x, 4));
+    return mac(mac(mac(mac(acc, i16x8.extend_low_i8x16_s(lo), v0), i16x8.extend_high_i8x16_s(lo), v1), i16x8.extend_low_i8x16_s(hi), v2), i16x8.extend_high_i8x16_s(hi), v3);
+  }
+  // Nibble k of each int16 lane masked in place (16^k q) against an activation packed times
+  // 256 / 16^k (see ggufPackActivation), so every product is 256 q a; nibble 3 is shifted down
+  // instead (256 q times 256 a would not fit). The masks come from memory: as constants, V8
+  // builds them anew every step.
+  return mac(mac(mac(mac(acc, v128.and(x, m0), v0), v128.and(x, m1), v1), v128.and(x, m2), v2), i16x8.shr_u(x, 12), v3);
+}
+
+/** A row's four unit sums of a group from stepRow's: the affine indices' 256 and alpha undone (beta: the caller). */
+// @ts-ignore: decorator
+@inline function unitsOf(kind: i32, rel: bool, alpha: i32, acc: v128): v128 {
+  if (kind == 2 && !rel) acc = i32x4.shr_s(acc, 8);
+  if (kind == 2 && alpha != 1) acc = i32x4.mul(acc, i32x4.splat(alpha));
+  return acc;
+}
+
+/**
+ * The four unit sums of a group of two rows (codes from w0 and w1) with each of two activations
+ * (a, a2; small-batch matmul, byte codes only, see ggufGemm2): each code vector loaded meets both,
+ * so each load serves four products. Returns row 0's sums with act and leaves row 1's, then rows
+ * 0 and 1 with act2, at PAIR_SECOND, + 16, + 32 (wasm functions return one value). beta is applied
+ * (times the activations' unit sums, at sums and sums2).
+ */
+// @ts-ignore: decorator
+@inline function groupQuad(kind: i32, U: i32, rel: bool, beta: i32, w0: usize, w1: usize, a: usize, sums: usize, a2: usize, sums2: usize): v128 {
+  let p = i32x4.splat(0), q = i32x4.splat(0), r = i32x4.splat(0), z = i32x4.splat(0);
+  for (let st = 0; st < U >> 3; st++) {
+    if (ASC_FEATURE_RELAXED_SIMD && rel) {
+      const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(a2), b1 = v128.load(a2, 16);
+      const vl = v128.load(w0), vh = v128.load(w0, 16), xl = v128.load(w1), xh = v128.load(w1, 16);
+      p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, vl, p);
+      p = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, vh, p);
+      q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a0, xl, q);
+      q = i32x4.relaxed_dot_i8x16_i7x16_add_s(a1, xh, q);
+      r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, vl, r);
+      r = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, vh, r);
+      z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, xl, z);
+      z = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, xh, z);
+      a += 32;
+      a2 += 32;
+    } else {
       for (let k = 0; k < 4; k++) {
         const c = v128.load8x8_s(w0 + (<usize>k << 3)), d = v128.load8x8_s(w1 + (<usize>k << 3));
         const av = v128.load(a + (<usize>k << 4)), bv = v128.load(a2 + (<usize>k << 4));
         p = mac(p, c, av); q = mac(q, d, av);
         r = mac(r, c, bv); z = mac(z, d, bv);
       }
-    } else {
-      if (kind == 0) {
-        // Sign-extending loads: one instruction each, where widening a register's high half takes two.
-        let av = v128.load(a);
-        p = mac(p, v128.load8x8_s(w0), av); q = mac(q, v128.load8x8_s(w1), av);
-        av = v128.load(a, 16);
-        p = mac(p, v128.load8x8_s(w0, 8), av); q = mac(q, v128.load8x8_s(w1, 8), av);
-        av = v128.load(a, 32);
-        p = mac(p, v128.load8x8_s(w0, 16), av); q = mac(q, v128.load8x8_s(w1, 16), av);
-        av = v128.load(a, 48);
-        p = mac(p, v128.load8x8_s(w0, 24), av); q = mac(q, v128.load8x8_s(w1, 24), av);
-      } else if (kind == 1) {
-        const v = v128.load(w0), x = v128.load(w1);
-        const vl = i8x16.swizzle(t, v128.and(v, i8x16.splat(0x0f))), xl = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f)));
-        let av = v128.load(a);
-        p = mac(p, i16x8.extend_low_i8x16_s(vl), av); q = mac(q, i16x8.extend_low_i8x16_s(xl), av);
-        av = v128.load(a, 16);
-        p = mac(p, i16x8.extend_high_i8x16_s(vl), av); q = mac(q, i16x8.extend_high_i8x16_s(xl), av);
-        const vh = i8x16.swizzle(t, i8x16.shr_u(v, 4)), xh = i8x16.swizzle(t, i8x16.shr_u(x, 4));
-        av = v128.load(a, 32);
-        p = mac(p, i16x8.extend_low_i8x16_s(vh), av); q = mac(q, i16x8.extend_low_i8x16_s(xh), av);
-        av = v128.load(a, 48);
-        p = mac(p, i16x8.extend_high_i8x16_s(vh), av); q = mac(q, i16x8.extend_high_i8x16_s(xh), av);
-      } else {
-        // Nibble k of each int16 lane masked in place (16^k q) against an activation packed times
-        // 256 / 16^k (see ggufPackActivation), so every product is 256 q a; nibble 3 is shifted down
-        // instead (256 q times 256 a would not fit). The masks come from memory: as constants, V8
-        // builds them anew every step.
-        const v = v128.load(w0), x = v128.load(w1);
-        let av = v128.load(a);
-        p = mac(p, v128.and(v, m0), av); q = mac(q, v128.and(x, m0), av);
-        av = v128.load(a, 16);
-        p = mac(p, v128.and(v, m1), av); q = mac(q, v128.and(x, m1), av);
-        av = v128.load(a, 32);
-        p = mac(p, v128.and(v, m2), av); q = mac(q, v128.and(x, m2), av);
-        av = v128.load(a, 48);
-        p = mac(p, i16x8.shr_u(v, 12), av); q = mac(q, i16x8.shr_u(x, 12), av);
-      }
+      a += 64;
+      a2 += 64;
     }
-    w0 += codeStep;
-    w1 += codeStep;
-    a += 64;
-    if (quad) a2 += 64;
-  }
-  if (kind == 2 && !rel) {
-    p = i32x4.shr_s(p, 8);
-    q = i32x4.shr_s(q, 8);
-  }
-  if (kind == 2 && alpha != 1) {
-    p = i32x4.mul(p, i32x4.splat(alpha));
-    q = i32x4.mul(q, i32x4.splat(alpha));
-    if (quad) {
-      r = i32x4.mul(r, i32x4.splat(alpha));
-      z = i32x4.mul(z, i32x4.splat(alpha));
-    }
+    w0 += 32;
+    w1 += 32;
   }
   if (beta != 0) {
     const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
     p = i32x4.add(p, sb);
     q = i32x4.add(q, sb);
-    if (quad) {
-      const sb2 = i32x4.mul(v128.load(sums2), i32x4.splat(beta));
-      r = i32x4.add(r, sb2);
-      z = i32x4.add(z, sb2);
-    }
+    const sb2 = i32x4.mul(v128.load(sums2), i32x4.splat(beta));
+    r = i32x4.add(r, sb2);
+    z = i32x4.add(z, sb2);
   }
   v128.store(PAIR_SECOND, q);
-  if (quad) {
-    v128.store(PAIR_SECOND, r, 16);
-    v128.store(PAIR_SECOND, z, 32);
-  }
+  v128.store(PAIR_SECOND, r, 16);
+  v128.store(PAIR_SECOND, z, 32);
   return p;
 }
 
