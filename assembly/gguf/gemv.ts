@@ -553,7 +553,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
             let p = i32x4.splat(0), q = i32x4.splat(0);
             const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
             let x0 = w0, x1 = w1, y = a;
-            for (let st = 0; st < 2; st++) {
+            for (let st = 0; st < U >> 3; st++) {
               const v0 = v128.load(y), v1 = v128.load(y, 16), v2 = rel ? v0 : v128.load(y, 32), v3 = rel ? v0 : v128.load(y, 48);
               p = stepRow(kind, rel, t, m0, m1, m2, p, x0, v0, v1, v2, v3);
               q = stepRow(kind, rel, t, m0, m1, m2, q, x1, v0, v1, v2, v3);
@@ -563,6 +563,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
             }
             l0 = unitsOf(kind, rel, alpha, p);
             l1 = unitsOf(kind, rel, alpha, q);
+            // beta times the activation's unit sums, once for both rows.
             if (beta != 0) {
               const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
               l0 = i32x4.add(l0, sb);
@@ -652,6 +653,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
           }
           i0 = unitsOf(kind, rel, alpha, p);
           i1 = unitsOf(kind, rel, alpha, q);
+          // beta times the activation's unit sums, once for both rows.
           if (beta != 0) {
             const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
             i0 = i32x4.add(i0, sb);
@@ -673,36 +675,31 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
             e0 += load<f32>(d0 + at, 8) * ((<f32>0 + v2) + v3);
             f0 += load<f32>(d1 + at, 8) * ((<f32>0 + u2) + u3);
           }
-          w0 += groupCodes;
-          w1 += groupCodes;
-          a += <usize>U << (rel ? 2 : 3);
-          sums += 16;
-          at += 16;
-          continue;
-        }
-        const dw0 = v128.load(d0 + at), dw1 = v128.load(d1 + at);
-        let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(dw0, da));
-        let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(dw1, da));
-        if (offset) {
-          const sa = v128.load(as + at);
-          v = f32x4.add(v, f32x4.mul(v128.load(m0 + at), sa));
-          u = f32x4.add(u, f32x4.mul(v128.load(m1 + at), sa));
-        }
-        acc0 = f32x4.add(acc0, v);
-        acc1 = f32x4.add(acc1, u);
-        if (quad) {
-          const db = v128.load(bd + at);
-          let v2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 16)), f32x4.mul(dw0, db));
-          let u2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 32)), f32x4.mul(dw1, db));
+        } else {
+          const dw0 = v128.load(d0 + at), dw1 = v128.load(d1 + at);
+          let v = f32x4.mul(f32x4.convert_i32x4_s(i0), f32x4.mul(dw0, da));
+          let u = f32x4.mul(f32x4.convert_i32x4_s(i1), f32x4.mul(dw1, da));
           if (offset) {
-            const sb = v128.load(bs + at);
-            v2 = f32x4.add(v2, f32x4.mul(v128.load(m0 + at), sb));
-            u2 = f32x4.add(u2, f32x4.mul(v128.load(m1 + at), sb));
+            const sa = v128.load(as + at);
+            v = f32x4.add(v, f32x4.mul(v128.load(m0 + at), sa));
+            u = f32x4.add(u, f32x4.mul(v128.load(m1 + at), sa));
           }
-          acc2 = f32x4.add(acc2, v2);
-          acc3 = f32x4.add(acc3, u2);
-          a2 += <usize>U << (rel ? 2 : 3);
-          sums2 += 16;
+          acc0 = f32x4.add(acc0, v);
+          acc1 = f32x4.add(acc1, u);
+          if (quad) {
+            const db = v128.load(bd + at);
+            let v2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 16)), f32x4.mul(dw0, db));
+            let u2 = f32x4.mul(f32x4.convert_i32x4_s(v128.load(PAIR_SECOND, 32)), f32x4.mul(dw1, db));
+            if (offset) {
+              const sb = v128.load(bs + at);
+              v2 = f32x4.add(v2, f32x4.mul(v128.load(m0 + at), sb));
+              u2 = f32x4.add(u2, f32x4.mul(v128.load(m1 + at), sb));
+            }
+            acc2 = f32x4.add(acc2, v2);
+            acc3 = f32x4.add(acc3, u2);
+            a2 += <usize>U << (rel ? 2 : 3);
+            sums2 += 16;
+          }
         }
         w0 += groupCodes;
         w1 += groupCodes;

@@ -96,8 +96,8 @@ export function quantizeIQ1_S(x: usize, out: usize, blocks: i32, qw: usize): voi
         let i2 = i1;
         if (ASC_FEATURE_SIMD) {
           // Four second split points a lane each, with the scalar loop's operations; then taken in
-          // its order (i2, then the sign). The best only grows, so four points none of which beats
-          // it now cannot beat it later: those are skipped without the ordered look.
+          // its order (i2, then the sign). Where none of the eight candidates beats the best now,
+          // the ordered look would take none (the best moves only when one is taken): skipped.
           const sx = f32x4.splat(load<f32>(SUMX)), sw = f32x4.splat(load<f32>(SUMW));
           const xi = f32x4.splat(load<f32>(SUMX + (<usize>i1 << 2))), wi = f32x4.splat(load<f32>(SUMW + (<usize>i1 << 2)));
           const xe = f32x4.splat(load<f32>(SUMX + 128)), we = f32x4.splat(load<f32>(SUMW + 128));
