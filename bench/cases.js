@@ -17,6 +17,11 @@ const GEMV_FORMATS = {
   IQ2_XXS: [256, 66, "Q8_K"], IQ2_XS: [256, 74, "Q8_K"], IQ2_S: [256, 82, "Q8_K"], IQ3_XXS: [256, 98, "Q8_K"],
   IQ3_S: [256, 110, "Q8_K"], IQ1_S: [256, 50, "Q8_K"], IQ1_M: [256, 56, "Q8_K"],
 };
+// Bytes of n values of a GGUF type (the activation formats are not in GEMV_FORMATS).
+function blockBytesOf(type, n) {
+  const [size, bytes] = GEMV_FORMATS[type] ?? { Q8_1: [32, 36], Q8_K: [256, 292] }[type];
+  return (n / size) * bytes;
+}
 const QUICK_GEMV = ["Q4_0", "Q8_0", "Q4_K", "Q6_K", "IQ4_NL", "TQ2_0"];
 const GRID_FORMATS = ["IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M"];
 
@@ -144,8 +149,10 @@ export const cases = [
     };
   }),
   // GGUF quantize / dequantize of 1M values (arrays in and out), every type qsimd implements.
-  ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_K", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4"].map((type) => ({
-    name: `GGUF quantize ${type}, 1M values`, group: "GGUF", quick: type === "Q4_0", work: { elements: MiB },
+  // Bytes moved: the floats read and the blocks written (held against the copy roofline).
+  ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q8_K", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4"].map((type) => ({
+    name: `GGUF quantize ${type}, 1M values`, group: "GGUF", quick: type === "Q4_0", roofline: "copy 8 MiB",
+    work: { elements: MiB, bytes: 4 * MiB + blockBytesOf(type, MiB) },
     make(q) {
       const x = floats(MiB, 13);
       return { qsimd: () => q.quantize(type, x) };
@@ -161,7 +168,8 @@ export const cases = [
     },
   })),
   ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes]]) => ({
-    name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", work: { elements: MiB },
+    name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", roofline: "copy 8 MiB",
+    work: { elements: MiB, bytes: 4 * MiB + blockBytesOf(type, MiB) },
     make(q) {
       // Well-formed random blocks: the values they decode to do not matter for the timing.
       const resident = q.upload(gridBlocks(type, MiB / blockSize, blockBytes));

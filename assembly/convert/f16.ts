@@ -32,7 +32,7 @@ const HALF: u32 = 0x3f000000;           // 0.5f
 }
 
 // @ts-ignore: decorator
-@inline function f16FromF32x4(x: v128): v128 {
+@inline export function f16FromF32x4(x: v128): v128 {
   const abs = v128.and(x, i32x4.splat(0x7fffffff));
   const sign = v128.and(i32x4.shr_u(x, 16), i32x4.splat(0x8000));
   const normal = i32x4.shr_u(

@@ -58,20 +58,22 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 
 /**
  * max |x| over n floats, as ggml's MAX(amax, |x|) accumulates it. For finite values (quantizers are
- * only handed finite input) the order does not matter, so SIMD builds take four lanes at a time.
+ * only handed finite input) the order does not matter, so SIMD builds take four lanes at a time, as
+ * integers: the bits of non-negative floats order as the floats do, and i32x4.max_s is one x86
+ * instruction where f32x4.max (NaN and signed-zero rules) is several.
  */
 // @ts-ignore: decorator
 @inline export function absMax(x: usize, n: i32): f32 {
   let amax: f32 = 0;
   if (ASC_FEATURE_SIMD) {
     if ((n & 7) == 0) {
-      let m0 = f32x4.splat(0), m1 = f32x4.splat(0);
+      let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
       for (let j = 0; j < n; j += 8) {
-        m0 = f32x4.max(m0, f32x4.abs(v128.load(x + (<usize>j << 2))));
-        m1 = f32x4.max(m1, f32x4.abs(v128.load(x + (<usize>j << 2), 16)));
+        m0 = i32x4.max_s(m0, f32x4.abs(v128.load(x + (<usize>j << 2))));
+        m1 = i32x4.max_s(m1, f32x4.abs(v128.load(x + (<usize>j << 2), 16)));
       }
-      const m = f32x4.max(m0, m1);
-      return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+      const m = i32x4.max_s(m0, m1);
+      return reinterpret<f32>(max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3))));
     }
   }
   for (let j = 0; j < n; j++) {
@@ -85,6 +87,22 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 // @ts-ignore: decorator
 @inline export function signedMax(x: usize, n: i32): f32 {
   let amax: f32 = 0, m: f32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    if ((n & 7) == 0) {
+      // ggml's strict compare keeps the first value of largest magnitude: find the magnitude (max is
+      // exact on finite input), then the first lane that has it.
+      const top = absMax(x, n), target = f32x4.splat(top);
+      for (let j = 0; j < n; j += 8) {
+        const p = x + (<usize>j << 2);
+        if (v128.any_true(v128.or(f32x4.eq(f32x4.abs(v128.load(p)), target), f32x4.eq(f32x4.abs(v128.load(p, 16)), target)))) {
+          for (let k = j; ; k++) {
+            const s = load<f32>(x + (<usize>k << 2));
+            if (abs(s) == top) return top == 0 ? 0 : s;
+          }
+        }
+      }
+    }
+  }
   for (let j = 0; j < n; j++) {
     const v = load<f32>(x + (<usize>j << 2));
     if (amax < abs(v)) {
@@ -161,6 +179,12 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   const ab = i8x16.shuffle(a, b, 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
   const cd = i8x16.shuffle(c, d, 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
   return i8x16.shuffle(ab, cd, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+/** lowBytes of lanes known to lie in [-128, 127], where the saturating narrows keep every value: 3 instructions instead of 3 two-input shuffles. */
+// @ts-ignore: decorator
+@inline export function narrowBytes(a: v128, b: v128, c: v128, d: v128): v128 {
+  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
 }
 
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */

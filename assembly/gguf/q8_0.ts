@@ -1,6 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
-import { absMax, castInt, loadF16, lowBytes, roundAway, storeF16 } from "./common";
+import { f16FromF32x4 } from "../convert/f16";
+import { absMax, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16 } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
@@ -17,42 +18,101 @@ export const Q8_0_BYTES = 34;
   return v128.and(i32x4.trunc_sat_f32x4_s(r), f32x4.lt(f32x4.abs(r), f32x4.splat(2147483648)));
 }
 
-// code4 where 1/d is finite, so |x * id| <= 127 and the rounded value r is a small integer: r +
-// 1.5 * 2^23 holds r in its low mantissa bits, whose low byte is the cast's (no conversion needed).
+// code4 where 1/d is finite, so |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v))
+// (checked for every float from 0.5 to 128; below 0.5 the sum stays under 1), and the integer r
+// comes out of r + 1.5 * 2^23's low mantissa bits: V8's saturating conversion is several instructions.
 // @ts-ignore: decorator
 @inline function code4Finite(x: v128, id: v128): v128 {
-  const v = f32x4.mul(x, id), t = f32x4.trunc(v);
-  const up = f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5));
-  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
-  return f32x4.add(f32x4.add(t, v128.and(up, one)), f32x4.splat(12582912));
+  const v = f32x4.mul(x, id);
+  const t = f32x4.trunc(f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997))));
+  return i32x4.sub(f32x4.add(t, f32x4.splat(12582912)), i32x4.splat(0x4b400000));
 }
 
 export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
-  for (let b = 0; b < blocks; b++) {
+  quantizeQ8(x, out, blocks, Q8_0_BYTES, 2, false);
+}
+
+/**
+ * Q8_0's quantizer for blocks of `bytes` bytes with the codes at `at`; with `sums`, Q8_1's: fp16 d *
+ * (sum of the codes) at byte 2. SIMD builds take four blocks at a time, so that d, 1 / d and fp16(d)
+ * are made once as vectors: the same IEEE operations as one block at a time.
+ */
+export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: usize, sums: bool): void {
+  let b = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; b + 4 <= blocks; b += 4) {
+      const src = x + <usize>b * (Q8_0_BLOCK << 2), dst = out + <usize>b * bytes;
+      const m = maxOfFour(absMax8(src), absMax8(src + 128), absMax8(src + 256), absMax8(src + 384));
+      const d = f32x4.div(m, f32x4.splat(127));
+      const id = v128.and(f32x4.div(f32x4.splat(1), d), f32x4.ne(d, f32x4.splat(0)));
+      const h = f16FromF32x4(d);
+      const finite = i32x4.all_true(f32x4.lt(id, f32x4.splat(Infinity)));
+      const s0 = block8(src, dst, at, v128.shuffle<f32>(id, id, 0, 0, 0, 0), i32x4.extract_lane(h, 0), finite);
+      const s1 = block8(src + 128, dst + bytes, at, v128.shuffle<f32>(id, id, 1, 1, 1, 1), i32x4.extract_lane(h, 1), finite);
+      const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id, id, 2, 2, 2, 2), i32x4.extract_lane(h, 2), finite);
+      const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id, id, 3, 3, 3, 3), i32x4.extract_lane(h, 3), finite);
+      if (sums) {
+        // Lane k: block k's code sum (exact in any order), then fp16(sum * d) four at a time.
+        const ab = i32x4.add(v128.shuffle<i32>(s0, s1, 0, 1, 4, 5), v128.shuffle<i32>(s0, s1, 2, 3, 6, 7));
+        const cd = i32x4.add(v128.shuffle<i32>(s2, s3, 0, 1, 4, 5), v128.shuffle<i32>(s2, s3, 2, 3, 6, 7));
+        const sum = i32x4.add(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
+        const hs = f16FromF32x4(f32x4.mul(f32x4.convert_i32x4_s(sum), d));
+        store<u16>(dst + 2, <u16>i32x4.extract_lane(hs, 0));
+        store<u16>(dst + bytes + 2, <u16>i32x4.extract_lane(hs, 1));
+        store<u16>(dst + 2 * bytes + 2, <u16>i32x4.extract_lane(hs, 2));
+        store<u16>(dst + 3 * bytes + 2, <u16>i32x4.extract_lane(hs, 3));
+      }
+    }
+  }
+  for (; b < blocks; b++) {
     const src = x + <usize>b * (Q8_0_BLOCK << 2);
-    const dst = out + <usize>b * Q8_0_BYTES;
+    const dst = out + <usize>b * bytes;
     const d: f32 = absMax(src, Q8_0_BLOCK) / 127;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
-    if (ASC_FEATURE_SIMD) {
-      const vid = f32x4.splat(id);
-      if (id < Infinity) {
-        for (let j = 0; j < Q8_0_BLOCK; j += 16) {
-          const p = src + (<usize>j << 2);
-          v128.store(dst + 2 + <usize>j, lowBytes(code4Finite(v128.load(p), vid), code4Finite(v128.load(p, 16), vid), code4Finite(v128.load(p, 32), vid), code4Finite(v128.load(p, 48), vid)));
-        }
-        continue;
-      }
-      for (let j = 0; j < Q8_0_BLOCK; j += 16) {
-        const p = src + (<usize>j << 2);
-        v128.store(dst + 2 + <usize>j, lowBytes(code4(v128.load(p), vid), code4(v128.load(p, 16), vid), code4(v128.load(p, 32), vid), code4(v128.load(p, 48), vid)));
-      }
-      continue;
-    }
+    let sum: i32 = 0;
     for (let j = 0; j < Q8_0_BLOCK; j++) {
-      store<i8>(dst + 2 + <usize>j, <i8>castInt(roundAway(load<f32>(src + (<usize>j << 2)) * id)));
+      const q = <i32><i8>castInt(roundAway(load<f32>(src + (<usize>j << 2)) * id));
+      store<i8>(dst + at + <usize>j, <i8>q);
+      sum += q;
     }
+    if (sums) storeF16(dst + 2, <f32>sum * d);
   }
+}
+
+// max |x| of 32 floats, in four lanes (as absMax: integer max of the non-negative bits).
+// @ts-ignore: decorator
+@inline function absMax8(p: usize): v128 {
+  let m0 = i32x4.max_s(f32x4.abs(v128.load(p)), f32x4.abs(v128.load(p, 16)));
+  let m1 = i32x4.max_s(f32x4.abs(v128.load(p, 32)), f32x4.abs(v128.load(p, 48)));
+  m0 = i32x4.max_s(m0, i32x4.max_s(f32x4.abs(v128.load(p, 64)), f32x4.abs(v128.load(p, 80))));
+  m1 = i32x4.max_s(m1, i32x4.max_s(f32x4.abs(v128.load(p, 96)), f32x4.abs(v128.load(p, 112))));
+  return i32x4.max_s(m0, m1);
+}
+
+// Lane k: the largest lane of vector k.
+// @ts-ignore: decorator
+@inline function maxOfFour(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.max_s(v128.shuffle<i32>(a, b, 0, 1, 4, 5), v128.shuffle<i32>(a, b, 2, 3, 6, 7));
+  const cd = i32x4.max_s(v128.shuffle<i32>(c, d, 0, 1, 4, 5), v128.shuffle<i32>(c, d, 2, 3, 6, 7));
+  return i32x4.max_s(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
+}
+
+// One block's fp16 d and codes, given 1 / d in every lane; returns its codes' sums in four lanes.
+// @ts-ignore: decorator
+@inline function block8(src: usize, dst: usize, at: usize, id: v128, h: i32, finite: bool): v128 {
+  store<u16>(dst, <u16>h);
+  let lo: v128, hi: v128;
+  if (finite) {
+    lo = narrowBytes(code4Finite(v128.load(src), id), code4Finite(v128.load(src, 16), id), code4Finite(v128.load(src, 32), id), code4Finite(v128.load(src, 48), id));
+    hi = narrowBytes(code4Finite(v128.load(src, 64), id), code4Finite(v128.load(src, 80), id), code4Finite(v128.load(src, 96), id), code4Finite(v128.load(src, 112), id));
+  } else {
+    lo = lowBytes(code4(v128.load(src), id), code4(v128.load(src, 16), id), code4(v128.load(src, 32), id), code4(v128.load(src, 48), id));
+    hi = lowBytes(code4(v128.load(src, 64), id), code4(v128.load(src, 80), id), code4(v128.load(src, 96), id), code4(v128.load(src, 112), id));
+  }
+  v128.store(dst + at, lo);
+  v128.store(dst + at, hi, 16);
+  return i32x4.extadd_pairwise_i16x8_s(i16x8.add(i16x8.extadd_pairwise_i8x16_s(lo), i16x8.extadd_pairwise_i8x16_s(hi)));
 }
 
 export function dequantizeQ8_0(src: usize, y: usize, blocks: i32): void {

@@ -1,26 +1,14 @@
 // Q8_1: blocks of 32 values: fp16 scale d, fp16 s = d * (sum of the codes), 32 int8 codes; the
 // activation format that Q4_1 and Q5_1 dot products take. ggml's reference quantizer is Q8_0's plus
 // the sum; ggml has no dequantizer for it, so x = q * d here.
-import { absMax, castInt, loadF16, roundAway, storeF16 } from "./common";
+import { loadF16 } from "./common";
+import { quantizeQ8 } from "./q8_0";
 
 export const Q8_1_BLOCK = 32;
 export const Q8_1_BYTES = 36;
 
 export function quantizeQ8_1(x: usize, out: usize, blocks: i32): void {
-  for (let b = 0; b < blocks; b++) {
-    const src = x + <usize>b * (Q8_1_BLOCK << 2);
-    const dst = out + <usize>b * Q8_1_BYTES;
-    const d: f32 = absMax(src, Q8_1_BLOCK) / 127;
-    const id: f32 = d != 0 ? 1 / d : 0;
-    storeF16(dst, d);
-    let sum: i32 = 0;
-    for (let j = 0; j < Q8_1_BLOCK; j++) {
-      const q = <i32><i8>castInt(roundAway(load<f32>(src + (<usize>j << 2)) * id));
-      store<i8>(dst + 4 + <usize>j, <i8>q);
-      sum += q;
-    }
-    storeF16(dst + 2, <f32>sum * d);
-  }
+  quantizeQ8(x, out, blocks, Q8_1_BYTES, 4, true);
 }
 
 export function dequantizeQ8_1(src: usize, y: usize, blocks: i32): void {

@@ -1,7 +1,7 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
-import { lowBytes, nearestInt, nearestInt4, signedMax } from "./common";
+import { narrowBytes, nearestInt, nearestInt4, signedMax } from "./common";
 
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
@@ -23,11 +23,11 @@ export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
     }
     const iscale: f32 = -127 / m;
     if (ASC_FEATURE_SIMD) {
-      // nearestInt four at a time, capped at 127, kept as C keeps it (the low byte); 16-value sums.
+      // nearestInt four at a time, capped at 127 (all in [-127, 127]: |iscale * x| <= 127); 16-value sums.
       const vs = f32x4.splat(iscale), cap = i32x4.splat(127);
       for (let j = 0; j < Q8_K_BLOCK; j += 16) {
         const p = src + (<usize>j << 2);
-        const q = lowBytes(near4(v128.load(p), vs, cap), near4(v128.load(p, 16), vs, cap),
+        const q = narrowBytes(near4(v128.load(p), vs, cap), near4(v128.load(p, 16), vs, cap),
           near4(v128.load(p, 32), vs, cap), near4(v128.load(p, 48), vs, cap));
         v128.store(dst + 4 + <usize>j, q);
         const s4 = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(q));

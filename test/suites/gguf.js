@@ -3,6 +3,7 @@
 import { equal, ok, rejects, sameBits } from "../lib/assert.js";
 import { needShared, runnableVariants } from "../lib/env.js";
 import { sharedFiles } from "./shared-files.js";
+import { rng } from "../lib/random.js";
 
 /** The formats with dot products (vecDot, tensor). */
 const DOT_FORMATS = [
@@ -190,6 +191,45 @@ export default function gguf(test, env) {
         }
       }
     }
+  });
+
+  test("Q8_0 / Q8_1 quantizers: ggml's formula on blocks of every scale, every build alike", async () => {
+    // Blocks of four kinds side by side (the SIMD builds take four blocks at a time, then the rest one
+    // by one): ordinary, all zeros (d = 0, so 1/d is taken as 0), subnormal (1/d overflows: C's cast
+    // of an infinity leaves a zero byte on x86), and a block whose largest value is negative.
+    const { features } = await env.load();
+    const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+    const r = rng(77);
+    const blocks = 4 * 9 + 3, x = new Float32Array(32 * blocks);
+    for (let b = 0; b < blocks; b++) {
+      const kind = r.u32() % 4;
+      for (let j = 0; j < 32; j++) {
+        const g = (r.float() - 0.5) * 2;
+        x[32 * b + j] = kind === 0 ? g * 10 : kind === 1 ? 0 : kind === 2 ? g * 1e-39 : g - (j === 7 ? 5 : 0);
+      }
+    }
+    const f16 = (v) => new Uint8Array(instances[0].f32ToF16(Float32Array.of(v)).buffer);
+    for (const [type, bytes, at] of [["Q8_0", 34, 2], ["Q8_1", 36, 4]]) {
+      const want = new Uint8Array(blocks * bytes);
+      for (let b = 0; b < blocks; b++) {
+        let amax = 0;
+        for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[32 * b + j]));
+        const d = Math.fround(amax / 127), id = d ? Math.fround(1 / d) : 0;
+        let sum = 0;
+        for (let j = 0; j < 32; j++) {
+          const v = Math.fround(x[32 * b + j] * id);
+          const q = Number.isFinite(v) ? Math.sign(v) * Math.floor(Math.abs(v) + 0.5) : 0; // roundf, then the cast
+          want[b * bytes + at + j] = q & 0xff;
+          sum += q;
+        }
+        want.set(f16(d), b * bytes);
+        if (type === "Q8_1") want.set(f16(Math.fround(sum * d)), b * bytes + 2);
+      }
+      for (const q of instances) sameBits(q.quantize(type, x), want, `${type}, ${q.variant} build`);
+    }
+    const k = x.subarray(0, 256 * 4);
+    const first = instances[0].quantize("Q8_K", k);
+    for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
   test("tensor(): small batches, bad shapes, freed tensors", async () => {
