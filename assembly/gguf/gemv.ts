@@ -328,37 +328,43 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
   const sizeShift = K ? 8 : 5;
   let u0 = 0;
   if (ASC_FEATURE_SIMD) {
-    // Whole groups a step at a time: 8 codes of each of the four units, regrouped by shuffles.
+    // Whole groups a step at a time: 8 codes of each of the four units, regrouped by shuffles. The
+    // unit sums come from the same vectors: int16 lane pairs (or int8 quads) per unit, one pairwise
+    // add per group (|sum| <= 32 * 128, so the int16 copy narrows exactly).
     const G = U << 2, whole = n & ~(G - 1);
     for (let base = 0; base < whole; base += G) {
+      const p0 = actAt(raw, base, sizeShift, bytes, at, size), p1 = actAt(raw, base + U, sizeShift, bytes, at, size);
+      const p2 = actAt(raw, base + 2 * U, sizeShift, bytes, at, size), p3 = actAt(raw, base + 3 * U, sizeShift, bytes, at, size);
+      let S = i16x8.splat(0);
       for (let t = 0; t < U >> 3; t++) {
-        const o = base + 8 * t;
-        const A = v128.load64_lane(actAt(raw, o + U, sizeShift, bytes, at, size), v128.load64_zero(actAt(raw, o, sizeShift, bytes, at, size)), 1);
-        const B = v128.load64_lane(actAt(raw, o + 3 * U, sizeShift, bytes, at, size), v128.load64_zero(actAt(raw, o + 2 * U, sizeShift, bytes, at, size)), 1);
+        const o = <usize>(8 * t);
+        const A = v128.load64_lane(p1 + o, v128.load64_zero(p0 + o), 1);
+        const B = v128.load64_lane(p3 + o, v128.load64_zero(p2 + o), 1);
         if (rel) {
           const out = codes + <usize>(base + 32 * t);
-          v128.store(out, i8x16.shuffle(A, B, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27));
-          v128.store(out, i8x16.shuffle(A, B, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), 16);
+          const c0 = i8x16.shuffle(A, B, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+          const c1 = i8x16.shuffle(A, B, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+          v128.store(out, c0);
+          v128.store(out, c1, 16);
+          S = i16x8.add(S, i16x8.add(i16x8.extadd_pairwise_i8x16_s(c0), i16x8.extadd_pairwise_i8x16_s(c1)));
         } else {
           const out = codes + (<usize>(base + 32 * t) << 1);
           const lo = i8x16.shuffle(A, B, 0, 1, 8, 9, 16, 17, 24, 25, 2, 3, 10, 11, 18, 19, 26, 27);
           const hi = i8x16.shuffle(A, B, 4, 5, 12, 13, 20, 21, 28, 29, 6, 7, 14, 15, 22, 23, 30, 31);
+          const e0 = i16x8.extend_low_i8x16_s(lo), e1 = i16x8.extend_high_i8x16_s(lo);
+          const e2 = i16x8.extend_low_i8x16_s(hi), e3 = i16x8.extend_high_i8x16_s(hi);
           // Affine nibble k is read in place, as 16^k q (see stepRow): its activation times 256 / 16^k.
           const k0 = affine ? 8 : 0, k1 = affine ? 4 : 0;
-          v128.store(out, i16x8.shl(i16x8.extend_low_i8x16_s(lo), k0));
-          v128.store(out, i16x8.shl(i16x8.extend_high_i8x16_s(lo), k1), 16);
-          v128.store(out, i16x8.extend_low_i8x16_s(hi), 32);
-          v128.store(out, i16x8.shl(i16x8.extend_high_i8x16_s(hi), k0), 48);
+          v128.store(out, i16x8.shl(e0, k0));
+          v128.store(out, i16x8.shl(e1, k1), 16);
+          v128.store(out, e2, 32);
+          v128.store(out, i16x8.shl(e3, k0), 48);
+          S = i16x8.add(S, i16x8.add(i16x8.add(e0, e1), i16x8.add(e2, e3)));
         }
       }
-      for (let k = 0; k < 4; k++) {
-        const c = actAt(raw, base + k * U, sizeShift, bytes, at, size);
-        let v = i16x8.extadd_pairwise_i8x16_s(v128.load(c));
-        if (U == 32) v = i16x8.add(v, i16x8.extadd_pairwise_i8x16_s(v128.load(c, 16)));
-        const sum = sumLanes(i32x4.extadd_pairwise_i16x8_s(v));
-        store<i32>(sums + (<usize>(base / U + k) << 2), sum);
-        store<i16>(sums16 + (<usize>(base / U + k) << 1), <i16>sum);
-      }
+      const unitSums = i32x4.extadd_pairwise_i16x8_s(S);
+      v128.store(sums + (<usize>(base / U) << 2), unitSums);
+      v128.store64_lane(sums16 + (<usize>(base / U) << 1), i16x8.narrow_i32x4_s(unitSums, unitSums), 0);
     }
     u0 = whole / U;
   }
@@ -1048,8 +1054,3 @@ const PAIR_SECOND = memory.data(48, 16);
 
 // All ones in lane k of row k: adds a float to one lane of four.
 const LANE_MASKS = memory.data<i32>([-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1], 16);
-
-// @ts-ignore: decorator
-@inline function sumLanes(v: v128): i32 {
-  return (i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1)) + (i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3));
-}
