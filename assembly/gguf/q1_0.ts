@@ -25,12 +25,21 @@ export function dequantizeQ1_0(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block), nd = -d;
     const out = y + (<usize>b << 9);
     if (ASC_FEATURE_SIMD) {
-      // Bit j % 8 of byte j / 8 picks d or -d, four lanes at a time.
-      const vd = f32x4.splat(d), vn = f32x4.splat(nd);
-      for (let j = 0; j < 128; j += 4) {
-        const bits = (<u32>load<u8>(block + 2 + <usize>(j >> 3)) >> (j & 7)) & 0xf;
-        const set = i32x4.ne(v128.and(i32x4.splat(<i32>bits), i32x4(1, 2, 4, 8)), i32x4.splat(0));
-        v128.store(out + (<usize>j << 2), v128.bitselect(vd, vn, set));
+      // Bit j of a 32-bit word picks d or -d, by moving it to the sign bit: lane i holds the word
+      // shifted left by 3 - i, so shifting all four lanes by 28 - 4k puts bits 4k .. 4k + 3 there;
+      // flipping -d's sign where the bit is set gives d (the same bits as the select).
+      const vn = f32x4.splat(nd), sign = i32x4.splat(0x80000000);
+      for (let w = 0; w < 4; w++) {
+        const L = i32x4.mul(i32x4.splat(load<i32>(block + 2 + (<usize>w << 2))), i32x4(8, 4, 2, 1));
+        const o = out + (<usize>w << 7);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 28), sign)));
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 24), sign)), 16);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 20), sign)), 32);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 16), sign)), 48);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 12), sign)), 64);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 8), sign)), 80);
+        v128.store(o, v128.xor(vn, v128.and(i32x4.shl(L, 4), sign)), 96);
+        v128.store(o, v128.xor(vn, v128.and(L, sign)), 112);
       }
       continue;
     }
