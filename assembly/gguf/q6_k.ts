@@ -2,36 +2,47 @@
 // scales (one per 16 values), fp16 d last; x = d * scale * (q - 32). Each 128 values use 64 low bytes,
 // 32 high bytes and 8 scales: value l, l + 32, l + 64, l + 96 take the low/high nibbles of bytes l and
 // l + 32 and bit pairs 0-1, 2-3, 4-5, 6-7 of high byte l.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { BYTE_MASKS, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, GROUP_MAX_EPS, SCALES } from "./fit";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const Q6_K_BYTES = 210;
 
 export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
-  for (let b = 0; b < blocks; b++) {
-    const block = src + <usize>b * Q6_K_BYTES;
-    const d = loadF16(block + 208);
-    for (let n = 0; n < 2; n++) {
-      const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
-      const out = y + (<usize>b << 10) + (<usize>n << 9);
-      if (ASC_FEATURE_SIMD) {
-        const three = i8x16.splat(3), low = i8x16.splat(0x0f), bias = i8x16.splat(32);
+  if (ASC_FEATURE_SIMD) {
+    // Byte masks from memory, loaded once: V8 rebuilds a v128 constant at every use in a loop, and
+    // shifts bytes as int16 lanes plus a mask (its i8x16 shifts are five instructions).
+    const low = v128.load(BYTE_MASKS), high = v128.load(BYTE_MASKS, 16), bias = v128.load(BYTE_MASKS, 32);
+    for (let b = 0; b < blocks; b++) {
+      const block = src + <usize>b * Q6_K_BYTES;
+      const d = loadF16(block + 208);
+      for (let n = 0; n < 2; n++) {
+        const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
+        const out = y + (<usize>b << 10) + (<usize>n << 9);
         for (let l = 0; l < 32; l += 16) {
           const v1 = v128.load(ql + <usize>l), v2 = v128.load(ql + 32 + <usize>l), h = v128.load(qh + <usize>l);
           const is = l >> 4;
-          const q1 = i8x16.sub(v128.or(v128.and(v1, low), i8x16.shl(v128.and(h, three), 4)), bias);
-          const q2 = i8x16.sub(v128.or(v128.and(v2, low), i8x16.shl(v128.and(i8x16.shr_u(h, 2), three), 4)), bias);
-          const q3 = i8x16.sub(v128.or(i8x16.shr_u(v1, 4), i8x16.shl(v128.and(i8x16.shr_u(h, 4), three), 4)), bias);
-          const q4 = i8x16.sub(v128.or(i8x16.shr_u(v2, 4), i8x16.shl(i8x16.shr_u(h, 6), 4)), bias);
+          // Bits 4-5 of each code from h's bit pairs 0-1, 2-3, 4-5, 6-7.
+          const q1 = i8x16.sub(v128.or(v128.and(v1, low), v128.and(i16x8.shl(h, 4), high)), bias);
+          const q2 = i8x16.sub(v128.or(v128.and(v2, low), v128.and(i16x8.shl(h, 2), high)), bias);
+          const q3 = i8x16.sub(v128.or(v128.and(i16x8.shr_u(v1, 4), low), v128.and(h, high)), bias);
+          const q4 = i8x16.sub(v128.or(v128.and(i16x8.shr_u(v2, 4), low), v128.and(i16x8.shr_u(h, 2), high)), bias);
           // ggml multiplies d * scale first, then by the code.
           storeScaled16(out + (<usize>l << 2), q1, f32x4.splat(d * <f32>load<i8>(sc + <usize>is)));
           storeScaled16(out + (<usize>(l + 32) << 2), q2, f32x4.splat(d * <f32>load<i8>(sc + <usize>(is + 2))));
           storeScaled16(out + (<usize>(l + 64) << 2), q3, f32x4.splat(d * <f32>load<i8>(sc + <usize>(is + 4))));
           storeScaled16(out + (<usize>(l + 96) << 2), q4, f32x4.splat(d * <f32>load<i8>(sc + <usize>(is + 6))));
         }
-        continue;
       }
+    }
+    return;
+  }
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q6_K_BYTES;
+    const d = loadF16(block + 208);
+    for (let n = 0; n < 2; n++) {
+      const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
+      const out = y + (<usize>b << 10) + (<usize>n << 9);
       for (let l = 0; l < 32; l++) {
         const is = l >> 4;
         const lo = <i32>load<u8>(ql + <usize>l), lo2 = <i32>load<u8>(ql + 32 + <usize>l), h = <i32>load<u8>(qh + <usize>l);
