@@ -169,8 +169,8 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 // @ts-ignore: decorator
 @inline export function fifthBits16(bits: u32): v128 {
   const v = i8x16.shuffle(i16x8.splat(<i16>bits), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  const lanes = v128.and(v, i64x2.splat(0x8040201008040201));
-  return v128.and(i8x16.ne(lanes, i8x16.splat(0)), i8x16.splat(0x10));
+  const lanes = v128.and(v, bitLanes());
+  return v128.and(i8x16.ne(lanes, i8x16.splat(0)), byteConst(16));
 }
 
 /** The low byte of each int32 lane of a, b, c, d, in order: C's (int8_t) of 16 ints. */
@@ -205,12 +205,57 @@ export function firstNonFinite(x: usize, n: i32): i32 {
   return -1;
 }
 
-/**
- * Byte-lane constants for the dequantizers' vector loops, to load once per call: V8 rebuilds a v128
- * constant at each use inside a loop. 0x0f, 0x30, 32, 3, 8, 16, 1, 4 in every byte.
- */
-export const BYTE_MASKS = memory.data<u8>([
+// Byte constants in memory: V8 rebuilds a v128 constant at each use inside a loop (three or four
+// instructions), where a load is one. 16 copies each of 0x0f, 0x30, 32, 3, 8, 16, 1, 4.
+const BYTE_CONSTS = memory.data<u8>([
   0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f, 0x0f,
   0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
   32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+  8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+  16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
 ], 16);
+
+/** Byte b in all 16 lanes, from memory for the values above (b a constant: the choice folds away). */
+// @ts-ignore: decorator
+@inline export function byteConst(b: i32): v128 {
+  const k = b == 0x0f ? 0 : b == 0x30 ? 1 : b == 32 ? 2 : b == 3 ? 3 : b == 8 ? 4 : b == 16 ? 5 : b == 1 ? 6 : b == 4 ? 7 : -1;
+  return k < 0 ? i8x16.splat(<i8>b) : v128.load(BYTE_CONSTS + (<usize>k << 4));
+}
+
+const WORD_CONSTS = memory.data<u16>([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], 16);
+
+/** byteConst for int16 lanes: 0xff, 3, 1. */
+// @ts-ignore: decorator
+@inline export function wordConst(w: i32): v128 {
+  const k = w == 0xff ? 0 : w == 3 ? 1 : w == 1 ? 2 : -1;
+  return k < 0 ? i16x8.splat(<i16>w) : v128.load(WORD_CONSTS + (<usize>k << 4));
+}
+
+const BIT_LANES = memory.data<u8>([1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128], 16);
+
+/** Bit k % 8 set in byte k: with a byte spread over 8 lanes, picks each lane's bit. */
+// @ts-ignore: decorator
+@inline export function bitLanes(): v128 {
+  return v128.load(BIT_LANES);
+}
+
+/** The low nibble of each byte. */
+// @ts-ignore: decorator
+@inline export function lowNibbles(v: v128): v128 {
+  return v128.and(v, byteConst(0x0f));
+}
+
+/** The high nibble of each byte, shifted down: an int16 shift and a mask (V8's i8x16 shifts are five instructions). */
+// @ts-ignore: decorator
+@inline export function highNibbles(v: v128): v128 {
+  return v128.and(i16x8.shr_u(v, 4), byteConst(0x0f));
+}
+
+/** Bits shift, shift + 1 of each byte (shift <= 6), as highNibbles does it. */
+// @ts-ignore: decorator
+@inline export function bitPairs(v: v128, shift: i32): v128 {
+  return v128.and(i16x8.shr_u(v, shift), byteConst(3));
+}

@@ -2,6 +2,7 @@
 // 2 bits a lane (8 lanes: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M) or 3 bits a lane (4 lanes: IQ3_XXS,
 // IQ3_S). A level stands for a magnitude: IQ2 {8, 25, 43}, IQ3_XXS {4, 12, ..., 52, 62},
 // IQ3_S {1, 3, ..., 15}, IQ1 {-1, 0, 1}. ggml's quantizers search the same tables.
+import { bitLanes } from "./common";
 
 export const IQ2_XXS_GRID: StaticArray<u16> = [
   0, 2, 5, 8, 10, 17, 20, 32, 34, 40, 42, 65, 68, 80, 88, 97,
@@ -375,7 +376,7 @@ export function expandedGrid(g: i32): usize {
 @inline export function signed16(a: u64, b: u64, signs: u32): v128 {
   const g = i64x2.replace_lane(i64x2.splat(a), 1, b);
   const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  const m = i8x16.ne(v128.and(spread, i64x2.splat(0x8040201008040201)), i8x16.splat(0));
+  const m = i8x16.ne(v128.and(spread, bitLanes()), i8x16.splat(0));
   return i8x16.sub(v128.xor(g, m), m);
 }
 

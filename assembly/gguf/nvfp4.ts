@@ -1,7 +1,7 @@
 // NVFP4: blocks of 64 values in four runs of 16: four UE4M3 scale bytes, then 8 bytes of 4-bit E2M1
 // codes per run (value j low nibble, j + 8 high nibble); x = fp4(code) * scale, with ggml's doubled
 // E2M1 values (as MXFP4) and the scale halved to match.
-import { absMax, storeScaled16 } from "./common";
+import { absMax, highNibbles, lowNibbles, storeScaled16 } from "./common";
 import { FP4_DOUBLED, nearestFp4 } from "./mxfp4";
 import { setCode, setD } from "./unpacked";
 
@@ -60,7 +60,7 @@ export function dequantizeNVFP4(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         // 8 bytes: values 0-7 in the low nibbles, 8-15 in the high ones.
         const v = v128.load64_zero(block + 4 + <usize>(8 * s));
-        const codes = i8x16.shuffle(v128.and(v, i8x16.splat(0x0f)), i8x16.shr_u(v, 4), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        const codes = i8x16.shuffle(lowNibbles(v), highNibbles(v), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
         storeScaled16(out, i8x16.swizzle(v128.load(changetype<usize>(FP4_DOUBLED)), codes), f32x4.splat(d));
         continue;
       }

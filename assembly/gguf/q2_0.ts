@@ -1,6 +1,6 @@
 // Q2_0: blocks of 64 values: fp16 d, then 16 bytes of 2-bit codes (bits 2 (j % 4) of byte j / 4 for
 // value j); x = (q - 1) * d. ggml's reference quantizer: d = max |x|, q = clamp(round(x / d), -1, 2) + 1.
-import { absMax, castInt, loadF16, roundAway, storeF16, storeScaled16 } from "./common";
+import { absMax, bitPairs, byteConst, castInt, loadF16, roundAway, storeF16, storeScaled16 } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q2_0_BYTES = 18;
@@ -29,9 +29,9 @@ export function dequantizeQ2_0(src: usize, y: usize, blocks: i32): void {
     const out = y + (<usize>b << 8);
     if (ASC_FEATURE_SIMD) {
       // Bit pair l of byte m is value 4 m + l: the four pairs apart, then interleaved back into order.
-      const v = v128.load(block, 2), three = i8x16.splat(3), one = i8x16.splat(1), vd = f32x4.splat(d);
-      const c0 = v128.and(v, three), c1 = v128.and(i8x16.shr_u(v, 2), three);
-      const c2 = v128.and(i8x16.shr_u(v, 4), three), c3 = i8x16.shr_u(v, 6);
+      const v = v128.load(block, 2), one = byteConst(1), vd = f32x4.splat(d);
+      const c0 = v128.and(v, byteConst(3)), c1 = bitPairs(v, 2);
+      const c2 = bitPairs(v, 4), c3 = bitPairs(v, 6);
       const lo01 = i8x16.shuffle(c0, c1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
       const lo23 = i8x16.shuffle(c2, c3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
       const hi01 = i8x16.shuffle(c0, c1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);

@@ -1,7 +1,7 @@
 // Q2_K: super-blocks of 256 values: 16 bytes of 4-bit (scale, min) pairs (one per 16 values), 64 bytes
 // of 2-bit codes, fp16 d and dmin last; x = d * scale * q - dmin * min. Each 128 values use 32 code
 // bytes: bit pair s of byte l holds value 32 s + l.
-import { affine16, loadF16, nearestInt, storeF16 } from "./common";
+import { affine16, bitPairs, loadF16, nearestInt, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -20,7 +20,7 @@ export function dequantizeQ2_K(src: usize, y: usize, blocks: i32): void {
           for (let half = 0; half < 2; half++) {
             const sc = <i32>load<u8>(block + <usize>is);
             is++;
-            affine16(out, v128.and(i8x16.shr_u(half ? hi : lo, shift), i8x16.splat(3)), d * <f32>(sc & 0xf), dmin * <f32>(sc >> 4));
+            affine16(out, bitPairs(half ? hi : lo, shift), d * <f32>(sc & 0xf), dmin * <f32>(sc >> 4));
             out += 64;
           }
         }

@@ -2,7 +2,7 @@
 // sixteen 6-bit scales (biased by 32), fp16 d last; x = d * (scale - 32) * (q - (high bit ? 0 : 4)).
 // Codes are laid out as Q2_K's; bit m of mask byte l belongs to the same value as bit pair m % 4 of
 // code byte l of the (m / 4)-th 128 values.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { bitPairs, byteConst, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { packCrumbs } from "./q2_k";
 import { setCode, setD, setScale } from "./unpacked";
@@ -32,9 +32,9 @@ export function dequantizeQ3_K(src: usize, y: usize, blocks: i32): void {
           const bit = i8x16.splat(<i8>m);
           for (let half = 0; half < 2; half++) {
             // (q >> shift & 3) - (high bit clear ? 4 : 0), then times d * (scale - 32).
-            const low = v128.and(i8x16.shr_u(half ? hi : lo, shift), i8x16.splat(3));
+            const low = bitPairs(half ? hi : lo, shift);
             const clear = i8x16.eq(v128.and(half ? hhi : hlo, bit), i8x16.splat(0));
-            storeScaled16(out, i8x16.sub(low, v128.and(clear, i8x16.splat(4))), f32x4.splat(d * <f32>scale(scales, is)));
+            storeScaled16(out, i8x16.sub(low, v128.and(clear, byteConst(4))), f32x4.splat(d * <f32>scale(scales, is)));
             is++;
             out += 64;
           }

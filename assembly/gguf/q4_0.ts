@@ -1,7 +1,7 @@
 // Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes of 4-bit codes (value j in the low nibble
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
-import { castInt, loadF16, signedMax, storeF16, storeScaled16 } from "./common";
+import { byteConst, castInt, highNibbles, loadF16, lowNibbles, signedMax, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -30,10 +30,10 @@ export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
     const out = y + <usize>b * (Q4_0_BLOCK << 2);
     const d = loadF16(block);
     if (ASC_FEATURE_SIMD) {
-      const vd = f32x4.splat(d), eight = i8x16.splat(8);
+      const vd = f32x4.splat(d), eight = byteConst(8);
       const v = v128.load(block + 2);
-      const lo = i8x16.sub(v128.and(v, i8x16.splat(0x0f)), eight); // values 0-15
-      const hi = i8x16.sub(i8x16.shr_u(v, 4), eight);                // values 16-31
+      const lo = i8x16.sub(lowNibbles(v), eight); // values 0-15
+      const hi = i8x16.sub(highNibbles(v), eight);                // values 16-31
       storeScaled16(out, lo, vd);
       storeScaled16(out + 64, hi, vd);
       continue;

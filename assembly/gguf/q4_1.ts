@@ -1,7 +1,7 @@
 // Q4_1: blocks of 32 values, fp16 scale d and fp16 minimum m, then 16 bytes of 4-bit codes (value j
 // low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
 // q = min(15, trunc((x - min) / d + 0.5)).
-import { addScaled16, castInt, loadF16, maxOf, minOf, storeF16 } from "./common";
+import { addScaled16, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -33,8 +33,8 @@ export function dequantizeQ4_1(src: usize, y: usize, blocks: i32): void {
     if (ASC_FEATURE_SIMD) {
       // q * d + m, rounded twice as ggml's scalar loop rounds it.
       const v = v128.load(block + 4);
-      addScaled16(out, v128.and(v, i8x16.splat(0x0f)), d, m);
-      addScaled16(out + 64, i8x16.shr_u(v, 4), d, m);
+      addScaled16(out, lowNibbles(v), d, m);
+      addScaled16(out + 64, highNibbles(v), d, m);
       continue;
     }
     for (let j = 0; j < 16; j++) {

@@ -1,7 +1,7 @@
 // Q4_K: super-blocks of 256 values: fp16 d and dmin, 12 bytes of eight 6-bit (scale, min) pairs, then
 // 128 bytes of 4-bit codes. Each 64 values share 32 bytes: the first 32 values in the low nibbles
 // (pair 2i), the next 32 in the high nibbles (pair 2i + 1); x = d * scale * q - dmin * min.
-import { affine16, loadF16 } from "./common";
+import { affine16, highNibbles, loadF16, lowNibbles } from "./common";
 import { CODES } from "./fit";
 import { fitScaleMinK, kMin, kScale } from "./kscale";
 import { setCode, setD, setScale } from "./unpacked";
@@ -21,8 +21,8 @@ export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         for (let l = 0; l < 32; l += 16) {
           const v = v128.load(q + <usize>l);
-          affine16(out + (<usize>l << 2), v128.and(v, i8x16.splat(0x0f)), d1, m1);
-          affine16(out + (<usize>(l + 32) << 2), i8x16.shr_u(v, 4), d2, m2);
+          affine16(out + (<usize>l << 2), lowNibbles(v), d1, m1);
+          affine16(out + (<usize>(l + 32) << 2), highNibbles(v), d2, m2);
         }
       } else {
         for (let l = 0; l < 32; l++) {

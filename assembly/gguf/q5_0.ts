@@ -1,7 +1,7 @@
 // Q5_0: blocks of 32 values: fp16 scale d, 32 high bits qh (bit j for value j), 16 bytes of low
 // nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
-import { castInt, fifthBits16, loadF16, signedMax, storeF16, storeScaled16 } from "./common";
+import { byteConst, castInt, fifthBits16, highNibbles, loadF16, lowNibbles, signedMax, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 import { setCode, setD } from "./unpacked";
 
@@ -34,9 +34,9 @@ export function dequantizeQ5_0(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block);
     const qh = load<u32>(block + 2);
     if (ASC_FEATURE_SIMD) {
-      const v = v128.load(block + 6), vd = f32x4.splat(d), sixteen = i8x16.splat(16);
-      storeScaled16(out, i8x16.sub(v128.or(v128.and(v, i8x16.splat(0x0f)), fifthBits16(qh)), sixteen), vd);
-      storeScaled16(out + 64, i8x16.sub(v128.or(i8x16.shr_u(v, 4), fifthBits16(qh >> 16)), sixteen), vd);
+      const v = v128.load(block + 6), vd = f32x4.splat(d), sixteen = byteConst(16);
+      storeScaled16(out, i8x16.sub(v128.or(lowNibbles(v), fifthBits16(qh)), sixteen), vd);
+      storeScaled16(out + 64, i8x16.sub(v128.or(highNibbles(v), fifthBits16(qh >> 16)), sixteen), vd);
       continue;
     }
     for (let j = 0; j < 16; j++) {

@@ -1,7 +1,7 @@
 // Q5_1: blocks of 32 values: fp16 scale d and minimum m, 32 high bits qh, 16 bytes of low nibbles;
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
-import { addScaled16, castInt, fifthBits16, loadF16, maxOf, minOf, storeF16 } from "./common";
+import { addScaled16, castInt, fifthBits16, highNibbles, loadF16, lowNibbles, maxOf, minOf, storeF16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 import { packFive } from "./q5_0";
 import { setCode, setD } from "./unpacked";
@@ -38,8 +38,8 @@ export function dequantizeQ5_1(src: usize, y: usize, blocks: i32): void {
     const qh = load<u32>(block + 4);
     if (ASC_FEATURE_SIMD) {
       const v = v128.load(block + 8);
-      addScaled16(out, v128.or(v128.and(v, i8x16.splat(0x0f)), fifthBits16(qh)), d, m);
-      addScaled16(out + 64, v128.or(i8x16.shr_u(v, 4), fifthBits16(qh >> 16)), d, m);
+      addScaled16(out, v128.or(lowNibbles(v), fifthBits16(qh)), d, m);
+      addScaled16(out + 64, v128.or(highNibbles(v), fifthBits16(qh >> 16)), d, m);
       continue;
     }
     for (let j = 0; j < 16; j++) {

@@ -1,7 +1,7 @@
 // Q5_K: super-blocks of 256 values: fp16 d and dmin, 12 bytes of (scale, min) pairs as Q4_K, 32 bytes
 // of fifth bits (bit 2i / 2i + 1 of byte l for value l of the 64-value group i, low / high half),
 // then 128 bytes of low nibbles laid out as Q4_K's; x = d * scale * q - dmin * min.
-import { affine16, loadF16 } from "./common";
+import { affine16, byteConst, highNibbles, loadF16, lowNibbles } from "./common";
 import { CODES } from "./fit";
 import { fitScaleMinK, kMin, kScale } from "./kscale";
 import { setCode, setD, setScale } from "./unpacked";
@@ -20,14 +20,14 @@ export function dequantizeQ5_K(src: usize, y: usize, blocks: i32): void {
       const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
       const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
       if (ASC_FEATURE_SIMD) {
-        const low = i8x16.splat(0x0f), sixteen = i8x16.splat(16), zero = i8x16.splat(0);
+        const sixteen = byteConst(16), zero = i8x16.splat(0);
         for (let l = 0; l < 32; l += 16) {
           const v = v128.load(ql + <usize>l), h = v128.load(qh + <usize>l);
           // The fifth bit: 16 where (h & u) != 0.
           const h1 = v128.and(i8x16.ne(v128.and(h, i8x16.splat(<i8>u1)), zero), sixteen);
           const h2 = v128.and(i8x16.ne(v128.and(h, i8x16.splat(<i8>u2)), zero), sixteen);
-          affine16(out + (<usize>l << 2), i8x16.add(v128.and(v, low), h1), d1, m1);
-          affine16(out + (<usize>(l + 32) << 2), i8x16.add(i8x16.shr_u(v, 4), h2), d2, m2);
+          affine16(out + (<usize>l << 2), i8x16.add(lowNibbles(v), h1), d1, m1);
+          affine16(out + (<usize>(l + 32) << 2), i8x16.add(highNibbles(v), h2), d2, m2);
         }
         ql += 32;
         out += 256;

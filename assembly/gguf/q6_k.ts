@@ -2,7 +2,7 @@
 // scales (one per 16 values), fp16 d last; x = d * scale * (q - 32). Each 128 values use 64 low bytes,
 // 32 high bytes and 8 scales: value l, l + 32, l + 64, l + 96 take the low/high nibbles of bytes l and
 // l + 32 and bit pairs 0-1, 2-3, 4-5, 6-7 of high byte l.
-import { BYTE_MASKS, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { byteConst, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, fitSymmetric, GROUP_MAX_EPS, SCALES } from "./fit";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -10,9 +10,8 @@ export const Q6_K_BYTES = 210;
 
 export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
   if (ASC_FEATURE_SIMD) {
-    // Byte masks from memory, loaded once: V8 rebuilds a v128 constant at every use in a loop, and
-    // shifts bytes as int16 lanes plus a mask (its i8x16 shifts are five instructions).
-    const low = v128.load(BYTE_MASKS), high = v128.load(BYTE_MASKS, 16), bias = v128.load(BYTE_MASKS, 32);
+    // Masks loaded once (see byteConst), bytes shifted as int16 lanes plus a mask (see highNibbles).
+    const low = byteConst(0x0f), high = byteConst(0x30), bias = byteConst(32);
     for (let b = 0; b < blocks; b++) {
       const block = src + <usize>b * Q6_K_BYTES;
       const d = loadF16(block + 208);

@@ -1,7 +1,7 @@
 // TQ1_0: super-blocks of 256 ternary values: 48 bytes holding 5 trits each, 4 bytes holding 4 trits
 // each, then fp16 d; x = (t - 1) * d. Trit n of a byte q is the top base-3 digit of the byte
 // q * 3^n (mod 256), read as (q * 3^n mod 256) * 3 >> 8.
-import { absMax, castInt, loadF16, roundAway, storeF16, storeScaled16 } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16, storeScaled16, wordConst } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const TQ1_0_BYTES = 54;
@@ -14,7 +14,7 @@ export const TQ1_0_BYTES = 54;
 // trit(q, p) - 1 of 16 bytes, as int8 lanes: the byte arithmetic done in int16 lanes.
 // @ts-ignore: decorator
 @inline function trits16(v: v128, p: i32): v128 {
-  const vp = i16x8.splat(<i16>p), mask = i16x8.splat(0xff), three = i16x8.splat(3), one = i16x8.splat(1);
+  const vp = i16x8.splat(<i16>p), mask = wordConst(0xff), three = wordConst(3), one = wordConst(1);
   const lo = i16x8.sub(i16x8.shr_u(i16x8.mul(v128.and(i16x8.mul(i16x8.extend_low_i8x16_u(v), vp), mask), three), 8), one);
   const hi = i16x8.sub(i16x8.shr_u(i16x8.mul(v128.and(i16x8.mul(i16x8.extend_high_i8x16_u(v), vp), mask), three), 8), one);
   return i8x16.narrow_i16x8_s(lo, hi);

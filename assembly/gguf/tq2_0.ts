@@ -1,6 +1,6 @@
 // TQ2_0: super-blocks of 256 ternary values: 64 bytes of 2-bit codes then fp16 d; x = (q - 1) * d.
 // Each 32 bytes hold 128 values: bit pair l of byte m is value 32 l + m.
-import { absMax, castInt, loadF16, roundAway, storeF16, storeScaled16 } from "./common";
+import { absMax, bitPairs, byteConst, castInt, loadF16, roundAway, storeF16, storeScaled16 } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const TQ2_0_BYTES = 66;
@@ -11,12 +11,12 @@ export function dequantizeTQ2_0(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block + 64);
     let out = y + (<usize>b << 10);
     if (ASC_FEATURE_SIMD) {
-      const vd = f32x4.splat(d), one = i8x16.splat(1), three = i8x16.splat(3);
+      const vd = f32x4.splat(d), one = byteConst(1);
       for (let j = 0; j < 64; j += 32) {
         const v0 = v128.load(block + <usize>j), v1 = v128.load(block + <usize>j, 16);
         for (let l = 0; l < 4; l++) {
-          storeScaled16(out, i8x16.sub(v128.and(i8x16.shr_u(v0, 2 * l), three), one), vd);
-          storeScaled16(out + 64, i8x16.sub(v128.and(i8x16.shr_u(v1, 2 * l), three), one), vd);
+          storeScaled16(out, i8x16.sub(bitPairs(v0, 2 * l), one), vd);
+          storeScaled16(out + 64, i8x16.sub(bitPairs(v1, 2 * l), one), vd);
           out += 128;
         }
       }
