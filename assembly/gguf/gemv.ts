@@ -27,7 +27,7 @@
 // adds float(isum) * (D_w * D_a) [- float(msum) * (M_w * D_a)] [+ M_w * s_a] to lane b % 4 of four
 // float32 sums, combined at the end as (l0 + l1) + (l2 + l3). Q1_0 and Q2_0, whose weight scale spans
 // several activation blocks, take ggml's own order instead (see spanOf).
-import { loadF16 } from "./common";
+import { highNibbles, loadF16, lowNibbles } from "./common";
 import { ggufBlockBytes, ggufBlockSize } from "./index";
 import { IQ4_CODEBOOK, unpackIQ4_NL } from "./iq4_nl";
 import { unpackIQ4_XS } from "./iq4_xs";
@@ -937,7 +937,7 @@ const PAIR_SECOND = memory.data(48, 16);
     // 16 products a lane: codes (in [0, 127]) as the 7-bit operand, the int8 activation as the other.
     if (kind == 0) return i32x4.relaxed_dot_i8x16_i7x16_add_s(v1, v128.load(w, 16), i32x4.relaxed_dot_i8x16_i7x16_add_s(v0, v128.load(w), acc));
     const x = v128.load(w);
-    let lo = v128.and(x, i8x16.splat(0x0f)), hi = i8x16.shr_u(x, 4);
+    let lo = lowNibbles(x), hi = highNibbles(x);
     if (kind == 1) {
       lo = i8x16.swizzle(t, lo);
       hi = i8x16.swizzle(t, hi);
@@ -948,7 +948,7 @@ const PAIR_SECOND = memory.data(48, 16);
   if (kind == 0) return mac(mac(mac(mac(acc, v128.load8x8_s(w), v0), v128.load8x8_s(w, 8), v1), v128.load8x8_s(w, 16), v2), v128.load8x8_s(w, 24), v3);
   const x = v128.load(w);
   if (kind == 1) {
-    const lo = i8x16.swizzle(t, v128.and(x, i8x16.splat(0x0f))), hi = i8x16.swizzle(t, i8x16.shr_u(x, 4));
+    const lo = i8x16.swizzle(t, lowNibbles(x)), hi = i8x16.swizzle(t, highNibbles(x));
     return mac(mac(mac(mac(acc, i16x8.extend_low_i8x16_s(lo), v0), i16x8.extend_high_i8x16_s(lo), v1), i16x8.extend_low_i8x16_s(hi), v2), i16x8.extend_high_i8x16_s(hi), v3);
   }
   // Nibble k of each int16 lane masked in place (16^k q) against an activation packed times
