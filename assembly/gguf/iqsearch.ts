@@ -115,6 +115,13 @@ const NEIGHBOUR_D2 = memory.data(16, 16);
 // The four possible terms of each of 8 lanes (bestNeighbour, IQ2 grids).
 const LANE_TERMS = memory.data(128, 16);
 
+// bestNeighbour's vector constants: the index half of a pool entry, a level index times 4, each
+// lane's byte spread to four (0, 4, 8, 12), a float's byte offsets, and 1.
+const SEARCH_CONSTS = memory.data<i32>([
+  0xffff, 0xffff, 0xffff, 0xffff, 0xc, 0xc, 0xc, 0xc, 0, 0x04040404, 0x08080808, 0x0c0c0c0c,
+  0x03020100, 0x03020100, 0x03020100, 0x03020100, 1, 1, 1, 1,
+], 16);
+
 /**
  * The neighbour (list at pool offset -code - 1) nearest to scale * q in the weighted squared distance
  * to xval, where q is a lane's level, or with xg (IQ1) the float xg[lane]; its lanes into L. -1, and
@@ -140,23 +147,25 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
         v128.store(LANE_TERMS + (<usize>i << 4), f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
       }
     }
-    const spread = i8x16(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12), bytes = i32x4.splat(0x03020100);
+    // Constants from memory, loaded once (V8 rebuilds a v128 constant at each use in the loop).
+    const index16 = v128.load(SEARCH_CONSTS), twoBits = v128.load(SEARCH_CONSTS, 16);
+    const spread = v128.load(SEARCH_CONSTS, 32), bytes = v128.load(SEARCH_CONSTS, 48), one = v128.load(SEARCH_CONSTS, 64);
     const mask = i32x4.splat((1 << bits) - 1);
     for (; t <= count; t += 4) {
-      let g = v128.and(v128.load(list + (<usize>t << 2)), i32x4.splat(0xffff));
+      let g = v128.and(v128.load(list + (<usize>t << 2)), index16);
       let d2 = f32x4.splat(0);
       if (bits == 2) {
         // Lane i's level index times 4, spread to a float's four byte indices.
         g = i32x4.shl(g, 2);
         for (let i = 0; i < 8; i++) {
-          const at = v128.or(i8x16.swizzle(v128.and(g, i32x4.splat(0xc)), spread), bytes);
+          const at = v128.or(i8x16.swizzle(v128.and(g, twoBits), spread), bytes);
           d2 = f32x4.add(d2, i8x16.swizzle(v128.load(LANE_TERMS + (<usize>i << 4)), at));
           g = i32x4.shr_u(g, 2);
         }
       } else {
         for (let i = 0; i < lanes; i++) {
           const c = v128.and(i32x4.shr_u(g, bits * i), mask);
-          const q = f32x4.convert_i32x4_s(i32x4.add(i32x4.shl(c, 1), i32x4.splat(1)));
+          const q = f32x4.convert_i32x4_s(i32x4.add(i32x4.shl(c, 1), one));
           const diff = f32x4.sub(f32x4.mul(vs, q), f32x4.splat(load<f32>(xval + (<usize>i << 2))));
           d2 = f32x4.add(d2, f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
         }
