@@ -1025,7 +1025,9 @@ const PAIR_SECOND = memory.data(48, 16);
 // The int8 scales of a group's four units, as int32 lanes.
 // @ts-ignore: decorator
 @inline function unitScales(ws: usize): v128 {
-  return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(ws)));
+  // A sign-extending load of 8 (the next 4 bytes are the next group's scales, or the mins or codes
+  // that follow the scales region): one instruction fewer than widening a 4-byte load twice.
+  return i32x4.extend_low_i16x8_s(v128.load8x8_s(ws));
 }
 
 // A super-block's 16 unit mins (from group g on) times the activation's unit sums (their int16
