@@ -6,7 +6,7 @@
 //   node bench/ab.js /tmp/base . [--filter TEXT] [--rounds N]
 //
 // Cases: GEMV of 128 x 4096 (the matrix stays in cache: the kernel's own speed) and 4096 x 4096,
-// dequantize 1M values, the activation quantizers on 4096 values, quantize with an imatrix.
+// dequantize 1M values, the activation quantizers on 4096 values, quantize without and with an imatrix.
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -54,6 +54,13 @@ const cases = [
       return { run: () => q.quantize(type, x), units: 4096 / 1e9, unit: "G values/s" };
     },
   })),
+  ...["Q4_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"].map((type) => ({
+    name: `quantize ${type} 256K`,
+    make(q) {
+      const x = floats(1 << 18, 16);
+      return { run: () => q.quantize(type, x, { rowLength: 4096 }), units: (1 << 18) / 1e9, unit: "G values/s" };
+    },
+  })),
   ...["Q4_K", "IQ4_XS", "IQ2_XXS", "IQ2_XS", "IQ3_S", "IQ1_S"].map((type) => ({
     name: `quantize ${type} with imatrix 64K`,
     make(q) {
@@ -72,10 +79,11 @@ console.log(`base ${positionals[0]}, new ${positionals[1]}: best of ${rounds} al
 for (const c of cases) {
   const made = builds.map((q) => c.make(q));
   const best = [Infinity, Infinity];
-  // Enough calls per timing to take a few milliseconds.
+  // Enough calls per timing to take a few milliseconds (timed after a first, warming call).
+  made[0].run();
   const t0 = performance.now();
   made[0].run();
-  const reps = Math.max(1, Math.min(1000, Math.round(5 / Math.max(performance.now() - t0, 0.001))));
+  const reps = Math.max(1, Math.min(2000, Math.round(5 / Math.max(performance.now() - t0, 0.001))));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < 2; k++) {
       const start = performance.now();
@@ -84,7 +92,7 @@ for (const c of cases) {
     }
   }
   const same = sameBits(made[0].run(), made[1].run());
-  const rate = (ms) => (made[0].units / (ms / 1000)).toFixed(2);
+  const rate = (ms) => (made[0].units / (ms / 1000)).toPrecision(3);
   console.log(`${c.name.padEnd(34)} base ${rate(best[0])} new ${rate(best[1])} ${made[0].unit}  ${(best[0] / best[1]).toFixed(2)}x${same ? "" : "  RESULTS DIFFER"}`);
   made.forEach((m) => m.free?.());
 }
