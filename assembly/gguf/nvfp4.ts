@@ -10,9 +10,10 @@ export const NVFP4_BYTES = 36;
 /** A UE4M3 byte (4 exponent bits, bias 7, 3 mantissa bits; 0x7f reads as 0), halved. Exact in float32. */
 // @ts-ignore: decorator
 @inline function halfUe4m3(u: i32): f32 {
-  if (u == 0 || u == 0x7f) return 0;
+  // Both forms computed and selected, not branched on: real scale bytes vary block to block.
   const e = (u >> 3) & 0xf, m = u & 7;
-  return e == 0 ? <f32>m * reinterpret<f32>(0x3a800000) : <f32>(m + 8) * reinterpret<f32>((e - 11 + 127) << 23);
+  const small = <f32>m * reinterpret<f32>(0x3a800000), normal = <f32>(m + 8) * reinterpret<f32>((e - 11 + 127) << 23);
+  return select<f32>(0, select<f32>(small, normal, e == 0), u == 0x7f);
 }
 
 /** x as UE4M3 as ggml rounds it: the top three mantissa bits, rounded half up; saturating at 0x7e. */
@@ -52,18 +53,24 @@ export function quantizeNVFP4(x: usize, out: usize, blocks: i32): void {
 }
 
 export function dequantizeNVFP4(src: usize, y: usize, blocks: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const t = v128.load(changetype<usize>(FP4_DOUBLED));
+    for (let b = 0; b < blocks; b++) {
+      const block = src + <usize>b * NVFP4_BYTES;
+      for (let s = 0; s < 4; s++) {
+        // 8 bytes: values 0-7 in the low nibbles, 8-15 in the high ones.
+        const v = v128.load64_zero(block + 4 + <usize>(8 * s));
+        const codes = i8x16.shuffle(lowNibbles(v), highNibbles(v), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        storeScaled16(y + (<usize>(64 * b + 16 * s) << 2), i8x16.swizzle(t, codes), f32x4.splat(halfUe4m3(<i32>load<u8>(block + <usize>s))));
+      }
+    }
+    return;
+  }
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * NVFP4_BYTES;
     for (let s = 0; s < 4; s++) {
       const d = halfUe4m3(<i32>load<u8>(block + <usize>s));
       const out = y + (<usize>(64 * b + 16 * s) << 2);
-      if (ASC_FEATURE_SIMD) {
-        // 8 bytes: values 0-7 in the low nibbles, 8-15 in the high ones.
-        const v = v128.load64_zero(block + 4 + <usize>(8 * s));
-        const codes = i8x16.shuffle(lowNibbles(v), highNibbles(v), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-        storeScaled16(out, i8x16.swizzle(v128.load(changetype<usize>(FP4_DOUBLED)), codes), f32x4.splat(d));
-        continue;
-      }
       for (let j = 0; j < 8; j++) {
         const c = <i32>load<u8>(block + 4 + <usize>(8 * s + j));
         store<f32>(out + (<usize>j << 2), <f32>unchecked(FP4_DOUBLED[c & 0xf]) * d);
