@@ -193,6 +193,36 @@ export default function gguf(test, env) {
     }
   });
 
+  test("dequantize of random blocks (codes, scales and sign bits ggml's quantizers never write): every build alike", async () => {
+    // The vectors hold only what ggml's quantizers produce; files can hold anything. Random bytes,
+    // with each fp16 scale kept finite (bit 14 clear) so that no NaN payload depends on operand order.
+    const { features } = await env.load();
+    const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+    // Byte offsets of the fp16 scales' high bytes per type (IQ1_M: the top nibble of its last scale word).
+    const HIGH = { Q4_1: [1, 3], Q5_1: [1, 3], Q2_K: [81, 83], Q3_K: [109], Q4_K: [1, 3], Q5_K: [1, 3], Q6_K: [209], TQ1_0: [53], TQ2_0: [65], IQ1_M: [55], MXFP4: [], NVFP4: [], Q8_K: [] };
+    const r = rng(99);
+    for (const name of GGUF_FORMATS.map((f) => f.toUpperCase()).filter((f) => f !== "Q8_1")) {
+      const t = env.api.ggufType(name), blocks = 37;
+      const raw = Uint8Array.from({ length: blocks * t.blockBytes }, () => r.u32() & 0xff);
+      for (let b = 0; b < blocks; b++) for (const at of HIGH[name] ?? [1]) raw[b * t.blockBytes + at] &= 0xbf;
+      if (name === "Q8_K") for (let b = 0; b < blocks; b++) raw[b * t.blockBytes + 3] &= 0x3f; // its float32 d, finite and small
+      if (name === "MXFP4") for (let b = 0; b < blocks; b++) raw[b * t.blockBytes] &= 0x7f; // E8M0 scales up to 2^0
+      const first = instances[0].dequantize(name, raw, blocks * t.blockSize);
+      ok(first.every((v) => Number.isFinite(v)), `${name}: finite scales give finite values`);
+      for (const q of instances.slice(1)) sameBits(q.dequantize(name, raw, blocks * t.blockSize), first, `${name}, ${q.variant} vs ${instances[0].variant}`);
+    }
+    // NVFP4's scale byte 0x7f reads as 0 (ggml's ue4m3); 0xff does not.
+    const nv = new Uint8Array(36).fill(0x77);
+    nv[0] = 0x7f; nv[1] = 0xff; nv[2] = 0x80; nv[3] = 0x08;
+    for (const q of instances) {
+      const v = q.dequantize("NVFP4", nv, 64);
+      ok(v.subarray(0, 16).every((x) => x === 0) && v.subarray(32, 48).every((x) => x === 0), `NVFP4 scales 0x7f and 0x80 give zeros, ${q.variant}`);
+      // Code 7 is E2M1 6.0; UE4M3 0xff is (1 + 7/8) * 2^(15 - 7), 0x08 is 2^(1 - 7) (bit 7 is not a sign).
+      equal(v[16], 6 * (1 + 7 / 8) * 2 ** 8, `NVFP4 scale 0xff, ${q.variant}`);
+      equal(v[48], 6 * 2 ** (1 - 7), `NVFP4 scale 0x08, ${q.variant}`);
+    }
+  });
+
   test("Q8_0 / Q8_1 quantizers: ggml's formula on blocks of every scale, every build alike", async () => {
     // Blocks of four kinds side by side (the SIMD builds take four blocks at a time, then the rest one
     // by one): ordinary, all zeros (d = 0, so 1/d is taken as 0), subnormal (1/d overflows: C's cast
