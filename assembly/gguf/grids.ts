@@ -376,7 +376,8 @@ export function expandedGrid(g: i32): usize {
 @inline export function signed16(a: u64, b: u64, signs: u32): v128 {
   const g = i64x2.replace_lane(i64x2.splat(a), 1, b);
   const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  const m = i8x16.ne(v128.and(spread, bitLanes()), i8x16.splat(0));
+  // eq against the bit itself, not ne against zero: V8's ne is an eq and a NOT.
+  const bits = bitLanes(), m = i8x16.eq(v128.and(spread, bits), bits);
   return i8x16.sub(v128.xor(g, m), m);
 }
 
