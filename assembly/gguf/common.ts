@@ -169,8 +169,8 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 // @ts-ignore: decorator
 @inline export function fifthBits16(bits: u32): v128 {
   const v = i8x16.shuffle(i16x8.splat(<i16>bits), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  const lanes = v128.and(v, bitLanes());
-  return v128.and(i8x16.ne(lanes, i8x16.splat(0)), byteConst(16));
+  const lanes = bitLanes();
+  return v128.and(i8x16.eq(v128.and(v, lanes), lanes), byteConst(16));
 }
 
 /** The low byte of each int32 lane of a, b, c, d, in order: C's (int8_t) of 16 ints. */
