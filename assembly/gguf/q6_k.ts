@@ -9,15 +9,15 @@ import { setCode, setD, setScale } from "./unpacked";
 export const Q6_K_BYTES = 210;
 
 export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    // Masks loaded once (see byteConst), bytes shifted as int16 lanes plus a mask (see highNibbles).
-    const low = byteConst(0x0f), high = byteConst(0x30), bias = byteConst(32);
-    for (let b = 0; b < blocks; b++) {
-      const block = src + <usize>b * Q6_K_BYTES;
-      const d = loadF16(block + 208);
-      for (let n = 0; n < 2; n++) {
-        const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
-        const out = y + (<usize>b << 10) + (<usize>n << 9);
+  for (let b = 0; b < blocks; b++) {
+    const block = src + <usize>b * Q6_K_BYTES;
+    const d = loadF16(block + 208);
+    for (let n = 0; n < 2; n++) {
+      const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
+      const out = y + (<usize>b << 10) + (<usize>n << 9);
+      if (ASC_FEATURE_SIMD) {
+        // Masks from memory (see byteConst), bytes shifted as int16 lanes plus a mask (see highNibbles).
+        const low = byteConst(0x0f), high = byteConst(0x30), bias = byteConst(32);
         for (let l = 0; l < 32; l += 16) {
           const v1 = v128.load(ql + <usize>l), v2 = v128.load(ql + 32 + <usize>l), h = v128.load(qh + <usize>l);
           const is = l >> 4;
@@ -32,16 +32,8 @@ export function dequantizeQ6_K(src: usize, y: usize, blocks: i32): void {
           storeScaled16(out + (<usize>(l + 64) << 2), q3, f32x4.splat(d * <f32>load<i8>(sc + <usize>(is + 4))));
           storeScaled16(out + (<usize>(l + 96) << 2), q4, f32x4.splat(d * <f32>load<i8>(sc + <usize>(is + 6))));
         }
+        continue;
       }
-    }
-    return;
-  }
-  for (let b = 0; b < blocks; b++) {
-    const block = src + <usize>b * Q6_K_BYTES;
-    const d = loadF16(block + 208);
-    for (let n = 0; n < 2; n++) {
-      const ql = block + <usize>n * 64, qh = block + 128 + <usize>n * 32, sc = block + 192 + <usize>n * 8;
-      const out = y + (<usize>b << 10) + (<usize>n << 9);
       for (let l = 0; l < 32; l++) {
         const is = l >> 4;
         const lo = <i32>load<u8>(ql + <usize>l), lo2 = <i32>load<u8>(ql + 32 + <usize>l), h = <i32>load<u8>(qh + <usize>l);
