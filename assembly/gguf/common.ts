@@ -173,6 +173,14 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return v128.and(i8x16.eq(v128.and(v, lanes), lanes), byteConst(16));
 }
 
+/** The lane sums of four vectors in four lanes: [sum a, sum b, sum c, sum d] (integers: exact in any order). */
+// @ts-ignore: decorator
+@inline export function sumFour(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+}
+
 /** The low byte of each int32 lane of a, b, c, d, in order: C's (int8_t) of 16 ints. */
 // @ts-ignore: decorator
 @inline export function lowBytes(a: v128, b: v128, c: v128, d: v128): v128 {

@@ -27,7 +27,7 @@
 // adds float(isum) * (D_w * D_a) [- float(msum) * (M_w * D_a)] [+ M_w * s_a] to lane b % 4 of four
 // float32 sums, combined at the end as (l0 + l1) + (l2 + l3). Q1_0 and Q2_0, whose weight scale spans
 // several activation blocks, take ggml's own order instead (see spanOf).
-import { highNibbles, loadF16, lowNibbles } from "./common";
+import { highNibbles, loadF16, lowNibbles, sumFour } from "./common";
 import { ggufBlockBytes, ggufBlockSize } from "./index";
 import { IQ4_CODEBOOK, unpackIQ4_NL } from "./iq4_nl";
 import { unpackIQ4_XS } from "./iq4_xs";
@@ -1037,14 +1037,6 @@ const PAIR_SECOND = memory.data(48, 16);
   const m = v128.load(wn + (<usize>g << 2));
   const p = asum16 + (<usize>g << 3);
   return i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(m), v128.load(p)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(m), v128.load(p, 16)));
-}
-
-// The lane sums of four vectors in four lanes: [sum a, sum b, sum c, sum d] (integers: exact in any order).
-// @ts-ignore: decorator
-@inline function sumFour(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
-  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
-  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
 }
 
 // The lane sums of two vectors in lanes 0 and 1 (and again in 2 and 3).

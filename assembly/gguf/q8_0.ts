@@ -1,7 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32x4 } from "../convert/f16";
-import { absMax, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16 } from "./common";
+import { absMax, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
@@ -52,11 +52,8 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
       const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id, id, 2, 2, 2, 2), i32x4.extract_lane(h, 2), finite);
       const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id, id, 3, 3, 3, 3), i32x4.extract_lane(h, 3), finite);
       if (sums) {
-        // Lane k: block k's code sum (exact in any order), then fp16(sum * d) four at a time.
-        const ab = i32x4.add(v128.shuffle<i32>(s0, s1, 0, 1, 4, 5), v128.shuffle<i32>(s0, s1, 2, 3, 6, 7));
-        const cd = i32x4.add(v128.shuffle<i32>(s2, s3, 0, 1, 4, 5), v128.shuffle<i32>(s2, s3, 2, 3, 6, 7));
-        const sum = i32x4.add(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
-        const hs = f16FromF32x4(f32x4.mul(f32x4.convert_i32x4_s(sum), d));
+        // Lane k: block k's code sum, then fp16(sum * d) four at a time.
+        const hs = f16FromF32x4(f32x4.mul(f32x4.convert_i32x4_s(sumFour(s0, s1, s2, s3)), d));
         store<u16>(dst + 2, <u16>i32x4.extract_lane(hs, 0));
         store<u16>(dst + bytes + 2, <u16>i32x4.extract_lane(hs, 1));
         store<u16>(dst + 2 * bytes + 2, <u16>i32x4.extract_lane(hs, 2));
