@@ -1,15 +1,22 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
-import { narrowBytes, nearestInt, nearestInt4, signedMax } from "./common";
+import { narrowBytes, nearestInt, nearestInt4, signedMax, sumFour } from "./common";
 
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
 
-// min(127, nearestInt(iscale * x)) of four values.
+// The codes of 16 values at p.
 // @ts-ignore: decorator
-@inline function near4(x: v128, iscale: v128, cap: v128): v128 {
-  return i32x4.min_s(cap, nearestInt4(f32x4.mul(iscale, x)));
+@inline function codes16(p: usize, iscale: v128): v128 {
+  return narrowBytes(nearestInt4(f32x4.mul(iscale, v128.load(p))), nearestInt4(f32x4.mul(iscale, v128.load(p, 16))),
+    nearestInt4(f32x4.mul(iscale, v128.load(p, 32))), nearestInt4(f32x4.mul(iscale, v128.load(p, 48))));
+}
+
+// 16 codes' partial sums in four lanes.
+// @ts-ignore: decorator
+@inline function unitSum(q: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(q));
 }
 
 export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
@@ -23,15 +30,18 @@ export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
     }
     const iscale: f32 = -127 / m;
     if (ASC_FEATURE_SIMD) {
-      // nearestInt four at a time, capped at 127 (all in [-127, 127]: |iscale * x| <= 127); 16-value sums.
-      const vs = f32x4.splat(iscale), cap = i32x4.splat(127);
-      for (let j = 0; j < Q8_K_BLOCK; j += 16) {
-        const p = src + (<usize>j << 2);
-        const q = narrowBytes(near4(v128.load(p), vs, cap), near4(v128.load(p, 16), vs, cap),
-          near4(v128.load(p, 32), vs, cap), near4(v128.load(p, 48), vs, cap));
-        v128.store(dst + 4 + <usize>j, q);
-        const s4 = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(q));
-        store<i16>(dst + 260 + (<usize>(j >> 4) << 1), <i16>((i32x4.extract_lane(s4, 0) + i32x4.extract_lane(s4, 1)) + (i32x4.extract_lane(s4, 2) + i32x4.extract_lane(s4, 3))));
+      // nearestInt four at a time; |iscale * x| <= 127, so the saturating narrows keep every code and
+      // stand in for ggml's cap at 127. Four 16-value sums at a time, narrowed to int16 (exact).
+      const vs = f32x4.splat(iscale);
+      for (let j = 0; j < Q8_K_BLOCK; j += 64) {
+        const p = src + (<usize>j << 2), q = dst + 4 + <usize>j;
+        const q0 = codes16(p, vs), q1 = codes16(p + 64, vs), q2 = codes16(p + 128, vs), q3 = codes16(p + 192, vs);
+        v128.store(q, q0);
+        v128.store(q, q1, 16);
+        v128.store(q, q2, 32);
+        v128.store(q, q3, 48);
+        const sums = sumFour(unitSum(q0), unitSum(q1), unitSum(q2), unitSum(q3));
+        v128.store64_lane(dst + 260 + (<usize>(j >> 4) << 1), i16x8.narrow_i32x4_s(sums, sums), 0);
       }
       store<f32>(dst, 1 / iscale);
       continue;
