@@ -67,12 +67,7 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   let amax: f32 = 0;
   if (ASC_FEATURE_SIMD) {
     if ((n & 7) == 0) {
-      let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
-      for (let j = 0; j < n; j += 8) {
-        m0 = i32x4.max_s(m0, f32x4.abs(v128.load(x + (<usize>j << 2))));
-        m1 = i32x4.max_s(m1, f32x4.abs(v128.load(x + (<usize>j << 2), 16)));
-      }
-      const m = i32x4.max_s(m0, m1);
+      const m = absMaxLanes(x, n);
       return reinterpret<f32>(max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3))));
     }
   }
@@ -81,6 +76,17 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
     amax = amax > v ? amax : v;
   }
   return amax;
+}
+
+/** absMax of n floats (a multiple of 8) in four lanes, as float bits. */
+// @ts-ignore: decorator
+@inline export function absMaxLanes(x: usize, n: i32): v128 {
+  let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
+  for (let j = 0; j < n; j += 8) {
+    m0 = i32x4.max_s(m0, f32x4.abs(v128.load(x + (<usize>j << 2))));
+    m1 = i32x4.max_s(m1, f32x4.abs(v128.load(x + (<usize>j << 2), 16)));
+  }
+  return i32x4.max_s(m0, m1);
 }
 
 /** The first value of largest magnitude (ggml: `if (amax < fabsf(v)) { amax = fabsf(v); max = v; }`). */

@@ -1,7 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32x4 } from "../convert/f16";
-import { absMax, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, sumFour } from "./common";
+import { absMax, absMaxLanes, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
@@ -42,7 +42,7 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
   if (ASC_FEATURE_SIMD) {
     for (; b + 4 <= blocks; b += 4) {
       const src = x + <usize>b * (Q8_0_BLOCK << 2), dst = out + <usize>b * bytes;
-      const m = maxOfFour(absMax8(src), absMax8(src + 128), absMax8(src + 256), absMax8(src + 384));
+      const m = maxOfFour(absMaxLanes(src, 32), absMaxLanes(src + 128, 32), absMaxLanes(src + 256, 32), absMaxLanes(src + 384, 32));
       const d = f32x4.div(m, f32x4.splat(127));
       const id = v128.and(f32x4.div(f32x4.splat(1), d), f32x4.ne(d, f32x4.splat(0)));
       const h = f16FromF32x4(d);
@@ -75,16 +75,6 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
     }
     if (sums) storeF16(dst + 2, <f32>sum * d);
   }
-}
-
-// max |x| of 32 floats, in four lanes (as absMax: integer max of the non-negative bits).
-// @ts-ignore: decorator
-@inline function absMax8(p: usize): v128 {
-  let m0 = i32x4.max_s(f32x4.abs(v128.load(p)), f32x4.abs(v128.load(p, 16)));
-  let m1 = i32x4.max_s(f32x4.abs(v128.load(p, 32)), f32x4.abs(v128.load(p, 48)));
-  m0 = i32x4.max_s(m0, i32x4.max_s(f32x4.abs(v128.load(p, 64)), f32x4.abs(v128.load(p, 80))));
-  m1 = i32x4.max_s(m1, i32x4.max_s(f32x4.abs(v128.load(p, 96)), f32x4.abs(v128.load(p, 112))));
-  return i32x4.max_s(m0, m1);
 }
 
 // Lane k: the largest lane of vector k.
