@@ -2,7 +2,7 @@
 // 2 bits a lane (8 lanes: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M) or 3 bits a lane (4 lanes: IQ3_XXS,
 // IQ3_S). A level stands for a magnitude: IQ2 {8, 25, 43}, IQ3_XXS {4, 12, ..., 52, 62},
 // IQ3_S {1, 3, ..., 15}, IQ1 {-1, 0, 1}. ggml's quantizers search the same tables.
-import { bitLanes } from "./common";
+import { bitLanes, storeScaled16 } from "./common";
 
 export const IQ2_XXS_GRID: StaticArray<u16> = [
   0, 2, 5, 8, 10, 17, 20, 32, 34, 40, 42, 65, 68, 80, 88, 97,
@@ -353,12 +353,12 @@ const EXPANDED_IQ3_S = memory.data(512 * 4, 4);
 const EXPANDED_IQ1 = memory.data(2048 * 8, 8);
 let expanded = 0;
 
-/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S, 5 IQ1 as int8) with a byte per lane. */
+/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S, 5 IQ1 as 8 times its int8 lanes) with a byte per lane. */
 export function expandedGrid(g: i32): usize {
   const at = g == 0 ? EXPANDED_IQ2_XXS : g == 1 ? EXPANDED_IQ2_XS : g == 2 ? EXPANDED_IQ2_S : g == 3 ? EXPANDED_IQ3_XXS : g == 4 ? EXPANDED_IQ3_S : EXPANDED_IQ1;
   if (expanded & (1 << g)) return at;
   if (g == 5) {
-    for (let i = 0; i < 2048; i++) for (let j = 0; j < 8; j++) store<i8>(at + <usize>(8 * i + j), <i8>iq1Lane(i, j));
+    for (let i = 0; i < 2048; i++) for (let j = 0; j < 8; j++) store<i8>(at + <usize>(8 * i + j), <i8>(8 * iq1Lane(i, j)));
   } else if (g < 3) {
     const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
     for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<u8>(at + <usize>(8 * i + j), <u8>iq2Lane(grid, i, j));
@@ -374,24 +374,38 @@ export function expandedGrid(g: i32): usize {
 /** 16 magnitudes (bytes of a, b) signed by 16 sign bits (bit k for lane k), as int8 lanes. */
 // @ts-ignore: decorator
 @inline export function signed16(a: u64, b: u64, signs: u32): v128 {
-  const g = i64x2.replace_lane(i64x2.splat(a), 1, b);
+  return signedBytes(i64x2.replace_lane(i64x2.splat(a), 1, b), signs);
+}
+
+/** 16 magnitude bytes g signed by 16 sign bits (bit k for lane k), as int8 lanes. */
+// @ts-ignore: decorator
+@inline export function signedBytes(g: v128, signs: u32): v128 {
   const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
   // eq against the bit itself, not ne against zero: V8's ne is an eq and a NOT.
   const bits = bitLanes(), m = i8x16.eq(v128.and(spread, bits), bits);
   return i8x16.sub(v128.xor(g, m), m);
 }
 
+// Delta signs of two IQ1 8-value runs as int8 lanes: +1 or -1 for each 8, by (second << 1) | first
+// (1 for the negative delta).
+const DELTA_SIGNS = memory.data<i8>([
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+], 16);
+
 /**
- * The 8 lanes of IQ1 grid entry i as dl * (lane + delta), 8 floats at out (ggml's dequantizer).
- * `lanes` is expandedGrid(5), looked up once by the caller: once per 8 values costs more than the rest.
+ * IQ1 grid entries i0, i1 (8 lanes each) as dl * (lane + delta), 16 floats at out; delta = +-1/8 by
+ * `negative` (DELTA_SIGNS' index). Computed as (8 lane +- 1) * (dl / 8): the same real product, so
+ * the same single rounding as ggml's dl * (lane + delta) (dl / 8 is exact: dl >= 2^-24). `lanes` is
+ * expandedGrid(5), looked up once by the caller: once per 16 values costs more than the rest.
  */
 // @ts-ignore: decorator
-@inline export function dequantizeIq1x8(lanes: usize, out: usize, i: i32, dl: f32, delta: f32): void {
+@inline export function dequantizeIq1x16(lanes: usize, out: usize, i0: i32, i1: i32, dl: f32, negative: i32): void {
   if (!ASC_FEATURE_SIMD) {
-    for (let j = 0; j < 8; j++) store<f32>(out + (<usize>j << 2), dl * (<f32>iq1Lane(i, j) + delta));
+    for (let j = 0; j < 8; j++) store<f32>(out + (<usize>j << 2), dl * (<f32>iq1Lane(i0, j) + (negative & 1 ? <f32>-0.125 : <f32>0.125)));
+    for (let j = 0; j < 8; j++) store<f32>(out + (<usize>(j + 8) << 2), dl * (<f32>iq1Lane(i1, j) + (negative & 2 ? <f32>-0.125 : <f32>0.125)));
     return;
   }
-  const h = v128.load8x8_s(lanes + (<usize>i << 3)), vd = f32x4.splat(dl), vdelta = f32x4.splat(delta);
-  v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vdelta)));
-  v128.store(out, f32x4.mul(vd, f32x4.add(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vdelta)), 16);
+  const g = v128.load64_lane(lanes + (<usize>i1 << 3), v128.load64_zero(lanes + (<usize>i0 << 3)), 1);
+  storeScaled16(out, i8x16.add(g, v128.load(DELTA_SIGNS + (<usize>negative << 4))), f32x4.splat(dl * <f32>0.125));
 }

@@ -6,7 +6,7 @@ import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
 import { bestNeighbour, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x8, expandedGrid, iq1Lane } from "./grids";
+import { dequantizeIq1x16, expandedGrid, iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_M_BYTES = 56;
@@ -36,13 +36,13 @@ export function dequantizeIQ1_M(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ1_M_BYTES;
     const d = superScale(block);
     let out = y + (<usize>b << 10);
-    for (let k = 0; k < 32; k++) {
-      const dl = d * <f32>scale(block, k >> 1);
-      const h = nibble(block, k);
-      const grid = <i32>load<u8>(block + <usize>k) | ((h & 7) << 8);
-      const delta: f32 = h & 8 ? -0.125 : 0.125;
-      dequantizeIq1x8(lanes, out, grid, dl, delta);
-      out += 32;
+    // 16 values a step: one scale, two grid entries and their two delta signs (one nibble byte).
+    for (let m = 0; m < 16; m++) {
+      const dl = d * <f32>scale(block, m);
+      const h = <i32>load<u8>(block + 32 + <usize>m);
+      const i0 = <i32>load<u8>(block + <usize>(2 * m)) | ((h & 7) << 8), i1 = <i32>load<u8>(block + <usize>(2 * m + 1)) | ((h & 0x70) << 4);
+      dequantizeIq1x16(lanes, out, i0, i1, dl, ((h >> 3) & 1) | ((h >> 6) & 2));
+      out += 64;
     }
   }
 }

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { bestNeighbour, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x8, expandedGrid, iq1Lane } from "./grids";
+import { dequantizeIq1x16, expandedGrid, iq1Lane } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
@@ -18,11 +18,12 @@ export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       const qh = <i32>load<u16>(block + 34 + (<usize>ib << 1));
       const dl = d * <f32>(((qh >> 12) & 7) * 2 + 1);
-      const delta: f32 = qh & 0x8000 ? -0.125 : 0.125;
-      for (let l = 0; l < 4; l++) {
-        const grid = <i32>load<u8>(block + 2 + <usize>(4 * ib + l)) | (((qh >> (3 * l)) & 7) << 8);
-        dequantizeIq1x8(lanes, out, grid, dl, delta);
-        out += 32;
+      const negative = (qh >> 15) * 3; // one delta for all 32 values
+      for (let l = 0; l < 4; l += 2) {
+        const i0 = <i32>load<u8>(block + 2 + <usize>(4 * ib + l)) | (((qh >> (3 * l)) & 7) << 8);
+        const i1 = <i32>load<u8>(block + 3 + <usize>(4 * ib + l)) | (((qh >> (3 * l + 3)) & 7) << 8);
+        dequantizeIq1x16(lanes, out, i0, i1, dl, negative);
+        out += 64;
       }
     }
   }
