@@ -107,6 +107,29 @@ function perAxis(kind, axis, resident, quick) {
   };
 }
 
+function ggufGemv(type, rows, quick) {
+  const [blockSize, blockBytes, activation] = GEMV_FORMATS[type];
+  const matrixBytes = rows * (4096 / blockSize) * blockBytes;
+  return {
+    name: `GGUF ${type} x ${activation} GEMV ${rows} x 4096`,
+    group: "GGUF", quick, roofline: matrixBytes > 32 * MiB ? "read 64 MiB" : "read 16 MiB",
+    work: { macs: rows * 4096, bytes: matrixBytes },
+    make(q) {
+      // The grid i-quants have no quantizer here yet: their rows come from well-formed random blocks.
+      const bytes = GRID_FORMATS.includes(type) ? gridBlocks(type, rows * (4096 / blockSize), blockBytes) : q.quantize(type, floats(rows * 4096, 11), { rowLength: 4096 });
+      const tensor = q.tensor(type, bytes, [rows, 4096]);
+      const x = floats(4096, 12);
+      const out = new Float32Array(rows);
+      const y = new Float32Array(rows);
+      return {
+        qsimd: () => tensor.matvec(x, out),
+        js: rows === 4096 && (type === "Q4_0" || type === "Q8_0") ? () => gemvGgufJs(type, bytes, rows, 4096, x, y) : undefined,
+        free: () => tensor.free(),
+      };
+    },
+  };
+}
+
 export const cases = [
   gemm(4096, 4096, 1, "uint8", true),
   gemm(4096, 16384, 1, "uint8", true),
@@ -115,25 +138,9 @@ export const cases = [
   gemm(1024, 1024, 1, "uint8", false),
   gemm(4096, 4096, 16, "int8", false),
   // GEMV of every GGUF format with a dot product (activation quantized inside, as ggml does).
-  ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes, activation]]) => ({
-    name: `GGUF ${type} x ${activation} GEMV 4096 x 4096`,
-    group: "GGUF", quick: QUICK_GEMV.includes(type), roofline: "read 16 MiB",
-    work: { macs: 4096 * 4096, bytes: 4096 * (4096 / blockSize) * blockBytes },
-    make(q) {
-      const w = floats(4096 * 4096, 11);
-      // The grid i-quants have no quantizer here yet: their rows come from well-formed random blocks.
-      const bytes = GRID_FORMATS.includes(type) ? gridBlocks(type, 4096 * (4096 / blockSize), blockBytes) : q.quantize(type, w, { rowLength: 4096 });
-      const tensor = q.tensor(type, bytes, [4096, 4096]);
-      const x = floats(4096, 12);
-      const out = new Float32Array(4096);
-      const y = new Float32Array(4096);
-      return {
-        qsimd: () => tensor.matvec(x, out),
-        js: type === "Q4_0" || type === "Q8_0" ? () => gemvGgufJs(type, bytes, 4096, 4096, x, y) : undefined,
-        free: () => tensor.free(),
-      };
-    },
-  })),
+  ...Object.keys(GEMV_FORMATS).map((type) => ggufGemv(type, 4096, QUICK_GEMV.includes(type))),
+  // Beyond the cache (a 7B model's matrices are this size or larger): bandwidth, not the kernel, decides.
+  ...["Q4_0", "Q8_0", "Q4_K", "Q6_K"].map((type) => ggufGemv(type, 16384, false)),
   // Small batches: 8 activations against one weight matrix (a prompt's tokens, a batch of queries).
   ...["Q8_0", "Q6_K", "Q4_0", "Q4_K", "IQ2_XS"].map((type) => {
     const [blockSize, blockBytes, activation] = GEMV_FORMATS[type];
