@@ -377,6 +377,12 @@ export function expandedGrid(g: i32): usize {
   return signedBytes(i64x2.replace_lane(i64x2.splat(a), 1, b), signs);
 }
 
+/** Entries i0 and i1 of an expanded IQ2 grid (8 bytes each) signed by 16 sign bits, as int8 lanes. */
+// @ts-ignore: decorator
+@inline export function signedPair8(grid: usize, i0: i32, i1: i32, signs: u32): v128 {
+  return signedBytes(v128.load64_lane(grid + (<usize>i1 << 3), v128.load64_zero(grid + (<usize>i0 << 3)), 1), signs);
+}
+
 /** 16 magnitude bytes g signed by 16 sign bits (bit k for lane k), as int8 lanes. */
 // @ts-ignore: decorator
 @inline export function signedBytes(g: v128, signs: u32): v128 {

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_S_GRID, signedBytes } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_S_GRID, signedPair8 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_S_BYTES = 82;
@@ -28,7 +28,7 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
           const dl: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
           const k = 4 * ib + l;
           const s = <u32>load<u16>(block + 34 + <usize>k);
-          storeScaled16(out, signedBytes(v128.load64_lane(grid + (<usize>gridIndex(block, k + 1) << 3), v128.load64_zero(grid + (<usize>gridIndex(block, k) << 3)), 1), s), f32x4.splat(dl));
+          storeScaled16(out, signedPair8(grid, gridIndex(block, k), gridIndex(block, k + 1), s), f32x4.splat(dl));
           out += 64;
         }
         continue;

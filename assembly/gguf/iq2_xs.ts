@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_XS_GRID, signedBytes, signs7 } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_XS_GRID, signedPair8, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
@@ -23,7 +23,7 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
           const db: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
           const w0 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l) << 1)), w1 = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l + 1) << 1));
           const s = <u32>signs7(w0 >> 9) | (<u32>signs7(w1 >> 9) << 8);
-          storeScaled16(out, signedBytes(v128.load64_lane(grid + (<usize>(w1 & 511) << 3), v128.load64_zero(grid + (<usize>(w0 & 511) << 3)), 1), s), f32x4.splat(db));
+          storeScaled16(out, signedPair8(grid, w0 & 511, w1 & 511, s), f32x4.splat(db));
           out += 64;
         }
         continue;

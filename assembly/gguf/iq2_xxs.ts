@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_XXS_GRID, signedBytes, signs7 } from "./grids";
+import { expandedGrid, iq2Lane, IQ2_XXS_GRID, signedPair8, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
@@ -24,7 +24,7 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
         const vd = f32x4.splat(db);
         for (let l = 0; l < 4; l += 2) {
           const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
-          storeScaled16(out, signedBytes(v128.load64_lane(grid + (<usize>load<u8>(q + <usize>(l + 1)) << 3), v128.load64_zero(grid + (<usize>load<u8>(q + <usize>l) << 3)), 1), s), vd);
+          storeScaled16(out, signedPair8(grid, <i32>load<u8>(q + <usize>l), <i32>load<u8>(q + <usize>(l + 1)), s), vd);
           out += 64;
         }
         continue;
