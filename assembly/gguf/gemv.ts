@@ -56,7 +56,7 @@ import { unpackIQ3_S } from "./iq3_s";
 import { unpackIQ1_S } from "./iq1_s";
 import { unpackIQ1_M } from "./iq1_m";
 
-const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16;
+const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16, WIDE = 32;
 const ACT_Q8_0 = 0, ACT_Q8_1 = 1, ACT_Q8_K = 2;
 
 /**
@@ -88,19 +88,21 @@ function layoutOf(type: i32): i32 {
     case 8: return 32 << 8; // Q8_0
     case 10: return NIBBLES | SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q2_K
     case 11: return NIBBLES | SCALES | (256 << 8) | (ACT_Q8_K << 20); // Q3_K
-    case 12: return NIBBLES | SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q4_K
-    case 13: return SCALES | MINS | (256 << 8) | (ACT_Q8_K << 20); // Q5_K
+    case 12: return NIBBLES | SCALES | MINS | WIDE | (256 << 8) | (ACT_Q8_K << 20); // Q4_K
+    case 13: return SCALES | MINS | WIDE | (256 << 8) | (ACT_Q8_K << 20); // Q5_K
     case 14: return SCALES | (256 << 8) | (ACT_Q8_K << 20); // Q6_K
     case 20: return NIBBLES | TABLE | (32 << 8); // IQ4_NL
-    case 23: return NIBBLES | TABLE | SCALES | (256 << 8) | (ACT_Q8_K << 20); // IQ4_XS
-    case 34: return NIBBLES | (256 << 8) | (ACT_Q8_K << 20); // TQ1_0
-    case 35: return NIBBLES | (256 << 8) | (ACT_Q8_K << 20); // TQ2_0
+    case 23: return NIBBLES | TABLE | SCALES | WIDE | (256 << 8) | (ACT_Q8_K << 20); // IQ4_XS
+    case 34: return NIBBLES | WIDE | (256 << 8) | (ACT_Q8_K << 20); // TQ1_0
+    case 35: return NIBBLES | WIDE | (256 << 8) | (ACT_Q8_K << 20); // TQ2_0
     case 39: return NIBBLES | TABLE | (32 << 8); // MXFP4
     case 40: return NIBBLES | TABLE | (16 << 8); // NVFP4
     case 41: return NIBBLES | (32 << 8); // Q1_0
     case 42: return NIBBLES | (32 << 8); // Q2_0
-    // The grid i-quants: signed grid values as int8 codes, their scales per 16 values.
-    case 16: case 17: case 18: case 19: case 21: case 22: case 29: return SCALES | (256 << 8) | (ACT_Q8_K << 20);
+    // The grid i-quants: signed grid values as int8 codes, their scales per 32 values (IQ2_XXS,
+    // IQ3_XXS, IQ3_S, IQ1_S) or per 16 (IQ2_XS, IQ2_S, IQ1_M).
+    case 16: case 18: case 19: case 21: return SCALES | WIDE | (256 << 8) | (ACT_Q8_K << 20);
+    case 17: case 22: case 29: return SCALES | (256 << 8) | (ACT_Q8_K << 20);
   }
   return 0;
 }
@@ -198,16 +200,16 @@ export function ggufActivationType(type: i32): i32 {
 }
 // @ts-ignore: decorator
 @inline function regionMins(layout: i32, rows: i32, n: i32): usize {
-  return regionScales(layout, rows, n) + (layout & SCALES ? <usize>rows * <usize>(n >> 4) : 0);
+  return regionScales(layout, rows, n) + (layout & SCALES ? <usize>rows * <usize>(n / unitOf(layout)) : 0);
 }
 // @ts-ignore: decorator
 @inline function regionCodes(layout: i32, rows: i32, n: i32): usize {
-  return regionMins(layout, rows, n) + (layout & MINS ? <usize>rows * <usize>(n >> 4) : 0);
+  return regionMins(layout, rows, n) + (layout & MINS ? <usize>rows * <usize>(n / unitOf(layout)) : 0);
 }
 
 // @ts-ignore: decorator
 @inline function unitOf(layout: i32): i32 {
-  return blockSizeOf(layout) == 32 ? 32 : 16;
+  return blockSizeOf(layout) == 32 || layout & WIDE ? 32 : 16;
 }
 
 /**
@@ -266,11 +268,14 @@ export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): 
         store<f32>(dst + at, load<f32>(U_D + (<usize>k << 2)));
         if (layout & (MINS | OFFSET)) store<f32>(dm + at, load<f32>(U_M + (<usize>k << 2)));
       }
-      for (let u = 0; u < bs >> 4; u++) {
-        if (layout & SCALES) store<i8>(ds + (v0 >> 4) + <usize>u, load<i8>(U_SCALES + <usize>u));
-        if (layout & MINS) store<i8>(dn + (v0 >> 4) + <usize>u, load<i8>(U_MINS + <usize>u));
+      // Unpack gives a scale and min per 16 values; a unit of 32 takes the first of its two (equal).
+      const U = unitOf(layout);
+      for (let u = 0; u < bs / U; u++) {
+        const at = v0 / <usize>U + <usize>u, from = <usize>(u * (U >> 4));
+        if (layout & SCALES) store<i8>(ds + at, load<i8>(U_SCALES + from));
+        if (layout & MINS) store<i8>(dn + at, load<i8>(U_MINS + from));
       }
-      const kind = layout & TABLE ? 1 : 2, U = unitOf(layout), rel = relaxedOf(type);
+      const kind = layout & TABLE ? 1 : 2, rel = relaxedOf(type);
       for (let j = 0; j < bs; j++) {
         const s = slot(b * bs + j, n, U, rel), c = <u32>load<u8>(U_CODES + <usize>j);
         if (!nib) store<u8>(codes + <usize>s, <u8>c);
@@ -396,23 +401,28 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
       else gemvRelaxedTable32(type, layout, w, rows, n, act, y, r0, r1);
     } else if (layout & NIBBLES) {
       if (F == 32) gemvRelaxedAffine32(type, layout, w, rows, n, act, y, r0, r1);
+      else if (layout & WIDE) gemvRelaxedAffine256Wide(type, layout, w, rows, n, act, y, r0, r1);
       else gemvRelaxedAffine256(type, layout, w, rows, n, act, y, r0, r1);
     } else {
       if (F == 32) gemvRelaxedBytes32(type, layout, w, rows, n, act, y, r0, r1);
+      else if (layout & WIDE) gemvRelaxedBytes256Wide(type, layout, w, rows, n, act, y, r0, r1);
       else gemvRelaxedBytes256(type, layout, w, rows, n, act, y, r0, r1);
     }
   } else if (layout & TABLE) {
     if (F == 16) gemvTable16(type, layout, w, rows, n, act, y, r0, r1);
     else if (F == 32) gemvTable32(type, layout, w, rows, n, act, y, r0, r1);
+    else if (layout & WIDE) gemvTable256Wide(type, layout, w, rows, n, act, y, r0, r1);
     else gemvTable256(type, layout, w, rows, n, act, y, r0, r1);
   } else if (layout & NIBBLES) {
     if (F == 32) {
       if (spanOf(type) > 1) gemvSpan32(type, layout, w, rows, n, act, y, r0, r1);
       else gemvAffine32(type, layout, w, rows, n, act, y, r0, r1);
     }
+    else if (layout & WIDE) gemvAffine256Wide(type, layout, w, rows, n, act, y, r0, r1);
     else gemvAffine256(type, layout, w, rows, n, act, y, r0, r1);
   } else {
     if (F == 32) gemvBytes32(type, layout, w, rows, n, act, y, r0, r1);
+    else if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y, r0, r1);
     else gemvBytes256(type, layout, w, rows, n, act, y, r0, r1);
   }
 }
@@ -432,9 +442,11 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
     ggufGemv(type, w, rows, n, act2, y2, r0, r1);
   } else if (relaxedOf(type)) {
     if (F == 32) gemm2RelaxedBytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+    else if (layout & WIDE) gemm2RelaxedBytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else gemm2RelaxedBytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
   } else {
     if (F == 32) gemm2Bytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+    else if (layout & WIDE) gemm2Bytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else gemm2Bytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
   }
 }
@@ -443,60 +455,81 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
 // three fixed. They are exported only so that wasm-opt keeps them apart: inlined into one function,
 // V8 allocates registers for all of them at once and the kernel runs about 1.5 times slower.
 export function gemvTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 16, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 32, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvTable256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(1, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(1, 256, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvTable256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(1, 256, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(2, 32, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvSpan32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 32, false, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(2, 32, 32, false, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(2, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(2, 256, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvAffine256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(2, 256, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(0, 32, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  gemvRows(0, 256, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  gemvRows(0, 256, 16, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvBytes256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  gemvRows(0, 256, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 16, 16, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedTable32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(1, 32, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, true, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 32, 32, true, false, spanOf(type), type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedAffine256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, 16, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvRelaxedAffine256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(2, 256, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 export function gemvRelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, 16, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
+}
+export function gemvRelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, 32, true, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 
 // The same for two activations at once (small-batch matmul), SIMD builds only.
 export function gemm2Bytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvRows(0, 32, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvRows(0, 32, 32, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2Bytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvRows(0, 256, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvRows(0, 256, 16, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+}
+export function gemm2Bytes256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvRows(0, 256, 32, false, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2RelaxedBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 32, 32, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, 16, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
+}
+export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) gemvRows(0, 256, 32, true, true, 1, type, layout, w, rows, n, act, y, act2, y2, r0, r1);
 }
 
 // Code kinds, fixed at each call site: 0 int8 codes, 1 table indices, 2 affine indices.
@@ -506,7 +539,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
 // at about in-cache speed (same VM, same kernel). A pair's two results are independent of each
 // other, so the pairing changes no bits. An odd middle row is paired with itself.
 // @ts-ignore: decorator
-@inline function gemvRows(kind: i32, F: i32, rel: bool, quad: bool, W: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+@inline function gemvRows(kind: i32, F: i32, U: i32, rel: bool, quad: bool, W: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
   const table = tableOf(type), affine = affineOf(type);
   const nblk = n / F;
   const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
@@ -515,9 +548,9 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
   const half = (r1 - r0 + 1) >> 1;
   for (let r = r0; r < r0 + half; r++) {
     const q = r + half < r1 ? r + half : r;
-    const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n >> 4);
-    const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n >> 4);
-    rowPair(kind, F, rel, quad, layout, table, affine, W, n, act, act2,
+    const rb = <usize>r * <usize>nblk, ru = <usize>r * <usize>(n / U);
+    const qb = <usize>q * <usize>nblk, qu = <usize>q * <usize>(n / U);
+    rowPair(kind, F, U, rel, quad, layout, table, affine, W, n, act, act2,
       w + (rb << 2), wm + (rb << 2), ws + ru, wn + ru, wc + <usize>r * codeBytes,
       w + (qb << 2), wm + (qb << 2), ws + qu, wn + qu, wc + <usize>q * codeBytes,
       y + (<usize>(r - r0) << 2), y + (<usize>(q - r0) << 2), y2 + (<usize>(r - r0) << 2), y2 + (<usize>(q - r0) << 2));
@@ -528,10 +561,9 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
 // codes; see ggufGemm2), also with a second activation act2, stored at z0 and z1. Each result takes the same operations
 // in the same order either way, so matmul gives GEMV's bits.
 // @ts-ignore: decorator
-@inline function rowPair(kind: i32, F: i32, rel: bool, quad: bool, layout: i32, table: usize, affine: i32, W: i32, n: i32, act: usize, act2: usize,
+@inline function rowPair(kind: i32, F: i32, U: i32, rel: bool, quad: bool, layout: i32, table: usize, affine: i32, W: i32, n: i32, act: usize, act2: usize,
   d0: usize, m0: usize, s0: usize, n0: usize, c0: usize, d1: usize, m1: usize, s1: usize, n1: usize, c1: usize, y0: usize, y1: usize, z0: usize, z1: usize): void {
   const scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, offset = (layout & OFFSET) != 0;
-  const U = F == 32 ? 32 : 16;
   const nblk = n / F;
   const ad = act, as = act + (<usize>nblk << 2), asum = act + actSums(layout, n), ac = act + actCodes(layout, n);
   const bd = act2, bs = act2 + (<usize>nblk << 2), bsum = act2 + actSums(layout, n), bc = act2 + actCodes(layout, n);
@@ -545,13 +577,13 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
     const t = v128.load(table);
     const codeStep: usize = kind ? 16 : 32;
     if (F == 256) {
-      // A block is four groups; its unit sums are scaled, summed, then reduced once.
-      const groupCodes: usize = kind ? 32 : 64;
+      // A block is four groups (two of units of 32); its unit sums are scaled, summed, then reduced once.
+      const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
       let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, sc0 = s0, sc1 = s1;
       let E = f32x4.splat(0), Fs = f32x4.splat(0), G = f32x4.splat(0), H = f32x4.splat(0);
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
-        for (let k = 0; k < 4; k++) {
+        for (let k = 0; k < F / (4 * U); k++) {
           let l0: v128, l1: v128;
           if (quad) {
             l0 = groupQuad(kind, U, rel, beta, w0, w1, a, sums, a2, sums2);
@@ -596,10 +628,10 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
           acc1 = i32x4.add(acc1, l1);
           w0 += groupCodes;
           w1 += groupCodes;
-          a += rel ? 64 : 128;
+          a += <usize>U << (rel ? 2 : 3);
           sums += 16;
           if (quad) {
-            a2 += rel ? 64 : 128;
+            a2 += <usize>U << (rel ? 2 : 3);
             sums2 += 16;
           }
           sc0 += 4;
@@ -612,7 +644,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
         const lanes = v128.load(LANE_MASKS + (<usize>(b & 3) << 4));
         const da = f32x4.splat(load<f32>(ad + at));
         const dw = f32x4.replace_lane(f32x4.splat(load<f32>(d0 + at)), 1, load<f32>(d1 + at));
-        let ints = f32x4.convert_i32x4_s(mins ? sumFour(acc0, acc1, superMins(n0, asum16, 4 * b), superMins(n1, asum16, 4 * b)) : sumTwo(acc0, acc1));
+        let ints = f32x4.convert_i32x4_s(mins ? sumFour(acc0, acc1, superMins(U, n0, asum16, b), superMins(U, n1, asum16, b)) : sumTwo(acc0, acc1));
         let vu = f32x4.mul(ints, f32x4.mul(dw, da));
         if (mins) {
           const mw = f32x4.replace_lane(f32x4.splat(load<f32>(m0 + at)), 1, load<f32>(m1 + at));
@@ -622,7 +654,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
         Fs = f32x4.add(Fs, v128.and(i32x4.shuffle(vu, vu, 1, 1, 1, 1), lanes));
         if (quad) {
           const db = f32x4.splat(load<f32>(bd + at));
-          ints = f32x4.convert_i32x4_s(mins ? sumFour(acc2, acc3, superMins(n0, bsum16, 4 * b), superMins(n1, bsum16, 4 * b)) : sumTwo(acc2, acc3));
+          ints = f32x4.convert_i32x4_s(mins ? sumFour(acc2, acc3, superMins(U, n0, bsum16, b), superMins(U, n1, bsum16, b)) : sumTwo(acc2, acc3));
           vu = f32x4.mul(ints, f32x4.mul(dw, db));
           if (mins) {
             const mw = f32x4.replace_lane(f32x4.splat(load<f32>(m0 + at)), 1, load<f32>(m1 + at));
@@ -732,8 +764,8 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
     if (F == 256) {
       for (; b < nblk; b++) {
         let i0: i32 = 0, i1: i32 = 0;
-        for (let k = 0; k < 4; k++) {
-          const g = 4 * b + k;
+        for (let k = 0; k < F / (4 * U); k++) {
+          const g = F / (4 * U) * b + k;
           groupScalar(kind, U, table, alpha, beta, c0, ac, asum, g, UNIT_SUMS);
           groupScalar(kind, U, table, alpha, beta, c1, ac, asum, g, UNIT_SUMS + 16);
           for (let u = 0; u < 4; u++) {
@@ -748,7 +780,7 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
         let u = <f32>i1 * (load<f32>(d1 + at) * da);
         if (mins) {
           let mv: i32 = 0, mu: i32 = 0;
-          for (let k = 16 * b; k < 16 * b + 16; k++) {
+          for (let k = F / U * b; k < F / U * (b + 1); k++) {
             const sum = load<i32>(asum + (<usize>k << 2));
             mv += <i32>load<i8>(n0 + <usize>k) * sum;
             mu += <i32>load<i8>(n1 + <usize>k) * sum;
@@ -847,9 +879,9 @@ export function gemm2RelaxedBytes256(type: i32, layout: i32, w: usize, rows: i32
 @inline function blockScalar(kind: i32, F: i32, U: i32, rel: bool, scaled: bool, mins: bool, offset: bool, table: usize, alpha: i32, beta: i32, W: i32, n: i32,
   ad: usize, as: usize, asum: usize, ac: usize, wd: usize, wm: usize, ws: usize, wn: usize, wc: usize, b: i32): f32 {
   let isum: i32 = 0, msum: i32 = 0;
-  for (let u = b * (F >> 4); u < (b + 1) * (F >> 4); u++) {
+  for (let u = b * (F / U); u < (b + 1) * (F / U); u++) {
     let part: i32 = 0;
-    for (let j = 16 * u; j < 16 * u + 16; j++) {
+    for (let j = U * u; j < U * u + U; j++) {
       const s = slot(j, n, U, rel);
       let c: i32;
       if (kind == 0) c = <i32>load<i8>(wc + <usize>s) + beta;
@@ -1034,12 +1066,13 @@ const PAIR_SECOND = memory.data(48, 16);
   return i32x4.extend_low_i16x8_s(v128.load8x8_s(ws));
 }
 
-// A super-block's 16 unit mins (from group g on) times the activation's unit sums (their int16
+// Super-block b's unit mins (16, or 8 units of 32) times the activation's unit sums (their int16
 // copies), over four lanes.
 // @ts-ignore: decorator
-@inline function superMins(wn: usize, asum16: usize, g: i32): v128 {
-  const m = v128.load(wn + (<usize>g << 2));
-  const p = asum16 + (<usize>g << 3);
+@inline function superMins(U: i32, wn: usize, asum16: usize, b: i32): v128 {
+  if (U == 32) return i32x4.dot_i16x8_s(v128.load8x8_s(wn + (<usize>b << 3)), v128.load(asum16 + (<usize>b << 4)));
+  const m = v128.load(wn + (<usize>b << 4));
+  const p = asum16 + (<usize>b << 5);
   return i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(m), v128.load(p)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(m), v128.load(p, 16)));
 }
 
