@@ -6,13 +6,15 @@
 //   - per float block (16, 32 or 256 values) a float32 scale D, and a float32 M where the format has
 //     mins (K-quants: subtracted, times the activation's 16-value sums) or offsets (Q4_1, Q5_1: added,
 //     times the activation block's s);
-//   - per 16 values (a unit) an int8 scale and an int8 min, where the format has them;
+//   - per unit (16 or 32 values, below) an int8 scale and an int8 min, where the format has them;
 //   - the codes: formats of 16 levels or fewer keep a 4-bit index per value, the others an int8 (the
 //     grid i-quants: signed grid values). A code stands for alpha * code + beta (see affineOf: Q4_0's
 //     q - 8, Q6_K's q - 32), or for an entry of a 16-value int8 table (IQ4_NL, IQ4_XS, MXFP4, NVFP4),
 //     looked up with a swizzle.
 // Codes are interleaved so that one i32x4.dot_i16x8_s lane gathers one unit: a unit is a block of
-// 32 (the Q8_0-activation formats) or 16 values (the others), and a group is 4 units. The kernel
+// 32 (the Q8_0-activation formats), 32 values of a super-block (WIDE: the formats with one scale
+// per 32 values, or none) or 16 (the others), and a group is 4 units. Units of 32 halve the scale
+// bytes and the per-group work of a super-block (Q4_K's GEMV ran 1.1-1.2x faster). The kernel
 // reads a group 32 values at a time: step t's i16 vector j holds values 8t + 2j and 8t + 2j + 1 of
 // units 0, 1, 2, 3, so the four unit sums come out in four lanes with no horizontal adds. As bytes,
 // vector j is bytes 8j..8j+7 of the step (int8 codes); 4-bit codes take 16 bytes a step: affine
