@@ -596,14 +596,14 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
             // block sizes ran 3-6% slower.
             let p = i32x4.splat(0), q = i32x4.splat(0);
             const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
-            let x0 = w0, x1 = w1, y = a;
+            // The steps advance the group's pointers themselves: no copies live across the loop.
             for (let st = 0; st < U >> 3; st++) {
-              const v0 = v128.load(y), v1 = v128.load(y, 16), v2 = rel ? v0 : v128.load(y, 32), v3 = rel ? v0 : v128.load(y, 48);
-              p = stepRow(kind, rel, t, m0, m1, m2, p, x0, v0, v1, v2, v3);
-              q = stepRow(kind, rel, t, m0, m1, m2, q, x1, v0, v1, v2, v3);
-              x0 += codeStep;
-              x1 += codeStep;
-              y += rel ? 32 : 64;
+              const v0 = v128.load(a), v1 = v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : v128.load(a, 48);
+              p = stepRow(kind, rel, t, m0, m1, m2, p, w0, v0, v1, v2, v3);
+              q = stepRow(kind, rel, t, m0, m1, m2, q, w1, v0, v1, v2, v3);
+              w0 += codeStep;
+              w1 += codeStep;
+              a += rel ? 32 : 64;
             }
             l0 = unitsOf(kind, rel, alpha, p);
             l1 = unitsOf(kind, rel, alpha, q);
@@ -628,11 +628,11 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
           }
           acc0 = i32x4.add(acc0, l0);
           acc1 = i32x4.add(acc1, l1);
-          w0 += groupCodes;
-          w1 += groupCodes;
-          a += <usize>U << (rel ? 2 : 3);
           sums += 16;
           if (quad) {
+            w0 += groupCodes;
+            w1 += groupCodes;
+            a += <usize>U << (rel ? 2 : 3);
             a2 += <usize>U << (rel ? 2 : 3);
             sums2 += 16;
           }
@@ -686,14 +686,14 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
         } else {
           let p = i32x4.splat(0), q = i32x4.splat(0);
           const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
-          let x0 = w0, x1 = w1, y = a;
+          // The steps advance the group's pointers themselves: no copies live across the loop.
           for (let st = 0; st < U >> 3; st++) {
-            const v0 = v128.load(y), v1 = v128.load(y, 16), v2 = rel ? v0 : v128.load(y, 32), v3 = rel ? v0 : v128.load(y, 48);
-            p = stepRow(kind, rel, t, m0, m1, m2, p, x0, v0, v1, v2, v3);
-            q = stepRow(kind, rel, t, m0, m1, m2, q, x1, v0, v1, v2, v3);
-            x0 += codeStep;
-            x1 += codeStep;
-            y += rel ? 32 : 64;
+            const v0 = v128.load(a), v1 = v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : v128.load(a, 48);
+            p = stepRow(kind, rel, t, m0, m1, m2, p, w0, v0, v1, v2, v3);
+            q = stepRow(kind, rel, t, m0, m1, m2, q, w1, v0, v1, v2, v3);
+            w0 += codeStep;
+            w1 += codeStep;
+            a += rel ? 32 : 64;
           }
           i0 = unitsOf(kind, rel, alpha, p);
           i1 = unitsOf(kind, rel, alpha, q);
@@ -745,9 +745,11 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
             sums2 += 16;
           }
         }
-        w0 += groupCodes;
-        w1 += groupCodes;
-        a += <usize>U << (rel ? 2 : 3);
+        if (quad) {
+          w0 += groupCodes;
+          w1 += groupCodes;
+          a += <usize>U << (rel ? 2 : 3);
+        }
         sums += 16;
         at += 16;
       }
