@@ -1,7 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32x4 } from "../convert/f16";
-import { absMax, absMaxLanes, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, sumFour } from "./common";
+import { absMax, absMaxLanes, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, storeScaled16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
@@ -109,11 +109,8 @@ export function dequantizeQ8_0(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block);
     if (ASC_FEATURE_SIMD) {
       const vd = f32x4.splat(d);
-      for (let j = 0; j < Q8_0_BLOCK; j += 8) {
-        const h = v128.load8x8_s(block + 2 + <usize>j);
-        v128.store(out + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h)), vd));
-        v128.store(out + (<usize>j << 2), f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h)), vd), 16);
-      }
+      storeScaled16(out, v128.load(block + 2), vd);
+      storeScaled16(out + 64, v128.load(block + 18), vd);
       continue;
     }
     for (let j = 0; j < Q8_0_BLOCK; j++) store<f32>(out + (<usize>j << 2), <f32>load<i8>(block + 2 + <usize>j) * d);
