@@ -19,11 +19,11 @@ export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
       const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
       const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
       if (ASC_FEATURE_SIMD) {
-        for (let l = 0; l < 32; l += 16) {
-          const v = v128.load(q + <usize>l);
-          affine16(out + (<usize>l << 2), lowNibbles(v), d1, m1);
-          affine16(out + (<usize>(l + 32) << 2), highNibbles(v), d2, m2);
-        }
+        const v = v128.load(q), w = v128.load(q, 16);
+        affine16(out, lowNibbles(v), d1, m1);
+        affine16(out + 64, lowNibbles(w), d1, m1);
+        affine16(out + 128, highNibbles(v), d2, m2);
+        affine16(out + 192, highNibbles(w), d2, m2);
       } else {
         for (let l = 0; l < 32; l++) {
           const c = <i32>load<u8>(q + <usize>l);
