@@ -429,8 +429,18 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
       if (four) gemvBytes32Four(type, layout, w, rows, n, act, y, r0, r0 + four);
       if (r0 + four < r1) gemvBytes32(type, layout, w, rows, n, act, y + (<usize>four << 2), r0 + four, r1);
     }
-    else if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y, r0, r1);
-    else gemvBytes256(type, layout, w, rows, n, act, y, r0, r1);
+    else {
+      const four = ASC_FEATURE_SIMD ? (r1 - r0) & ~3 : 0;
+      if (four) {
+        if (layout & WIDE) gemvBytes256Four32(type, layout, w, rows, n, act, y, r0, r0 + four);
+        else gemvBytes256Four16(type, layout, w, rows, n, act, y, r0, r0 + four);
+      }
+      const y1 = y + (<usize>four << 2);
+      if (r0 + four < r1) {
+        if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y1, r0 + four, r1);
+        else gemvBytes256(type, layout, w, rows, n, act, y1, r0 + four, r1);
+      }
+    }
   }
 }
 
@@ -552,6 +562,93 @@ export function gemvBytes32Four(type: i32, layout: i32, w: usize, rows: i32, n: 
     store<f32>(out + 2 * qy, laneTotal(acc2));
     store<f32>(out + 3 * qy, laneTotal(acc3));
   }
+}
+
+/** gemvBytes32Four for the byte formats with super-blocks of 256 (Q6_K, Q5_K, the grid i-quants), units of 16 or 32. */
+export function gemvBytes256Four16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvFour256(16, type, layout, w, rows, n, act, y, r0, r1);
+}
+export function gemvBytes256Four32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvFour256(32, type, layout, w, rows, n, act, y, r0, r1);
+}
+
+// rowPair's super-block path for four rows: the same integer sums, and per row the same float
+// operations in the same order (lane r of each vector below is row r's, where rowPair has its
+// row in lane 0 or 1).
+// @ts-ignore: decorator
+@inline function gemvFour256(U: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  const nblk = n >> 8, beta = <i32><i8>affineOf(type), scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0;
+  const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
+  const wn = w + regionMins(layout, rows, n), wc = w + regionCodes(layout, rows, n);
+  const ad = act, asum = act + actSums(layout, n), ac = act + actCodes(layout, n), asum16 = act + actSums16(layout, n);
+  const Q = (r1 - r0) >> 2;
+  const rowD = <usize>nblk << 2, qD = <usize>Q * rowD, qC = <usize>Q * <usize>n, rowU = <usize>(n / U), qU = <usize>Q * rowU;
+  for (let r = r0; r < r0 + Q; r++) {
+    const d0 = w + <usize>r * rowD, m0 = wm + <usize>r * rowD, n0 = wn + <usize>r * rowU;
+    let w0 = wc + <usize>r * <usize>n, s0 = ws + <usize>r * rowU;
+    let E0 = f32x4.splat(0), E1 = f32x4.splat(0), E2 = f32x4.splat(0), E3 = f32x4.splat(0);
+    let a = ac, sums = asum;
+    for (let b = 0; b < nblk; b++) {
+      let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
+      for (let k = 0; k < 256 / (4 * U); k++) {
+        let p0 = i32x4.splat(0), p1 = i32x4.splat(0), p2 = i32x4.splat(0), p3 = i32x4.splat(0);
+        // Half steps, as in gemvBytes32Four.
+        for (let st = 0; st < U >> 2; st++) {
+          const v0 = v128.load(a), v1 = v128.load(a, 16);
+          p0 = mac(mac(p0, v128.load8x8_s(w0), v0), v128.load8x8_s(w0, 8), v1);
+          p1 = mac(mac(p1, v128.load8x8_s(w0 + qC), v0), v128.load8x8_s(w0 + qC, 8), v1);
+          p2 = mac(mac(p2, v128.load8x8_s(w0 + 2 * qC), v0), v128.load8x8_s(w0 + 2 * qC, 8), v1);
+          p3 = mac(mac(p3, v128.load8x8_s(w0 + 3 * qC), v0), v128.load8x8_s(w0 + 3 * qC, 8), v1);
+          w0 += 16;
+          a += 32;
+        }
+        if (beta != 0) {
+          const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
+          p0 = i32x4.add(p0, sb);
+          p1 = i32x4.add(p1, sb);
+          p2 = i32x4.add(p2, sb);
+          p3 = i32x4.add(p3, sb);
+        }
+        if (scaled) {
+          p0 = i32x4.mul(p0, unitScales(s0));
+          p1 = i32x4.mul(p1, unitScales(s0 + qU));
+          p2 = i32x4.mul(p2, unitScales(s0 + 2 * qU));
+          p3 = i32x4.mul(p3, unitScales(s0 + 3 * qU));
+        }
+        acc0 = i32x4.add(acc0, p0);
+        acc1 = i32x4.add(acc1, p1);
+        acc2 = i32x4.add(acc2, p2);
+        acc3 = i32x4.add(acc3, p3);
+        sums += 16;
+        s0 += 4;
+      }
+      const at = <usize>b << 2;
+      const lanes = v128.load(LANE_MASKS + (<usize>(b & 3) << 4));
+      const da = f32x4.splat(load<f32>(ad + at));
+      const ints = f32x4.convert_i32x4_s(sumFour(acc0, acc1, acc2, acc3));
+      let vu = f32x4.mul(ints, f32x4.mul(fourRows(d0 + at, qD), da));
+      if (mins) {
+        const ms = f32x4.convert_i32x4_s(sumFour(superMins(U, n0, asum16, b), superMins(U, n0 + qU, asum16, b),
+          superMins(U, n0 + 2 * qU, asum16, b), superMins(U, n0 + 3 * qU, asum16, b)));
+        vu = f32x4.sub(vu, f32x4.mul(ms, f32x4.mul(fourRows(m0 + at, qD), da)));
+      }
+      E0 = f32x4.add(E0, v128.and(i32x4.shuffle(vu, vu, 0, 0, 0, 0), lanes));
+      E1 = f32x4.add(E1, v128.and(i32x4.shuffle(vu, vu, 1, 1, 1, 1), lanes));
+      E2 = f32x4.add(E2, v128.and(i32x4.shuffle(vu, vu, 2, 2, 2, 2), lanes));
+      E3 = f32x4.add(E3, v128.and(i32x4.shuffle(vu, vu, 3, 3, 3, 3), lanes));
+    }
+    const out = y + (<usize>(r - r0) << 2), qy = <usize>Q << 2;
+    store<f32>(out, laneTotal(E0));
+    store<f32>(out + qy, laneTotal(E1));
+    store<f32>(out + 2 * qy, laneTotal(E2));
+    store<f32>(out + 3 * qy, laneTotal(E3));
+  }
+}
+
+// The floats at p, p + q, p + 2q, p + 3q (a block's scale in each of four rows).
+// @ts-ignore: decorator
+@inline function fourRows(p: usize, q: usize): v128 {
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(p)), 1, load<f32>(p + q)), 2, load<f32>(p + 2 * q)), 3, load<f32>(p + 3 * q));
 }
 
 // rowPair's final sum of four lane sums: (l0 + l1) + (l2 + l3).
