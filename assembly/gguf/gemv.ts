@@ -564,7 +564,11 @@ export function gemvBytes32Four(type: i32, layout: i32, w: usize, rows: i32, n: 
   }
 }
 
-/** gemvBytes32Four for the byte formats with super-blocks of 256 (Q6_K, Q5_K, the grid i-quants), units of 16 or 32. */
+/**
+ * gemvBytes32Four for the byte formats with super-blocks of 256 (Q6_K, Q5_K, the grid i-quants),
+ * units of 16 or 32. Its group steps repeat gemvBytes32Four's on purpose: one function for both
+ * block sizes ran 0.9-0.97x on one side or the other (a group loop of one trip, or a do-while).
+ */
 export function gemvBytes256Four16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
   if (ASC_FEATURE_SIMD) gemvFour256(16, type, layout, w, rows, n, act, y, r0, r1);
 }
