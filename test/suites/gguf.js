@@ -173,7 +173,7 @@ export default function gguf(test, env) {
       for (const format of DOT_FORMATS) {
         const block = env.api.ggufType(format).blockSize;
         for (const cols of [768, ...(block < 256 && 160 % block === 0 ? [160] : [])]) {
-          // 9 rows: GEMV takes four rows a quarter apart (Q8_0, Q5_0, Q5_1) then pairs the last one.
+          // 9 rows: GEMV takes four rows a quarter apart (the byte-code formats) then pairs the last one.
           const rows = 9;
           const w = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * (1 + (i % 7)));
           const imatrix = NEEDS.has(format) ? new Float32Array(cols).fill(1) : undefined;
