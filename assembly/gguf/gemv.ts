@@ -423,23 +423,17 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
     else if (layout & WIDE) gemvAffine256Wide(type, layout, w, rows, n, act, y, r0, r1);
     else gemvAffine256(type, layout, w, rows, n, act, y, r0, r1);
   } else {
-    if (F == 32) {
-      // Four rows a pass where the groups are whole (see gemvBytes32Four), the rest in pairs.
-      const four = ASC_FEATURE_SIMD && (n & 127) == 0 ? (r1 - r0) & ~3 : 0;
-      if (four) gemvBytes32Four(type, layout, w, rows, n, act, y, r0, r0 + four);
-      if (r0 + four < r1) gemvBytes32(type, layout, w, rows, n, act, y + (<usize>four << 2), r0 + four, r1);
+    // Four rows a pass where the groups are whole (see gemvBytes32Four), the rest in pairs.
+    const four = ASC_FEATURE_SIMD && (n & 127) == 0 ? (r1 - r0) & ~3 : 0, r2 = r0 + four, y2 = y + (<usize>four << 2);
+    if (four) {
+      if (F == 32) gemvBytes32Four(type, layout, w, rows, n, act, y, r0, r2);
+      else if (layout & WIDE) gemvBytes256Four32(type, layout, w, rows, n, act, y, r0, r2);
+      else gemvBytes256Four16(type, layout, w, rows, n, act, y, r0, r2);
     }
-    else {
-      const four = ASC_FEATURE_SIMD ? (r1 - r0) & ~3 : 0;
-      if (four) {
-        if (layout & WIDE) gemvBytes256Four32(type, layout, w, rows, n, act, y, r0, r0 + four);
-        else gemvBytes256Four16(type, layout, w, rows, n, act, y, r0, r0 + four);
-      }
-      const y1 = y + (<usize>four << 2);
-      if (r0 + four < r1) {
-        if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y1, r0 + four, r1);
-        else gemvBytes256(type, layout, w, rows, n, act, y1, r0 + four, r1);
-      }
+    if (r2 < r1) {
+      if (F == 32) gemvBytes32(type, layout, w, rows, n, act, y2, r2, r1);
+      else if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y2, r2, r1);
+      else gemvBytes256(type, layout, w, rows, n, act, y2, r2, r1);
     }
   }
 }
