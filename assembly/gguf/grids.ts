@@ -2,7 +2,7 @@
 // 2 bits a lane (8 lanes: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M) or 3 bits a lane (4 lanes: IQ3_XXS,
 // IQ3_S). A level stands for a magnitude: IQ2 {8, 25, 43}, IQ3_XXS {4, 12, ..., 52, 62},
 // IQ3_S {1, 3, ..., 15}, IQ1 {-1, 0, 1}. ggml's quantizers search the same tables.
-import { bitLanes, storeScaled16 } from "./common";
+import { storeScaled16 } from "./common";
 
 export const IQ2_XXS_GRID: StaticArray<u16> = [
   0, 2, 5, 8, 10, 17, 20, 32, 34, 40, 42, 65, 68, 80, 88, 97,
@@ -343,53 +343,17 @@ const IQ3_XXS_LEVELS: StaticArray<u8> = [4, 12, 20, 28, 36, 44, 52, 62];
   return i | ((popcnt(i) & 1) << 7);
 }
 
-// The grids expanded to one magnitude byte per lane, for the vector dequantizers: IQ2 entries of 8
-// bytes, IQ3 entries of 4. Made the first time each is used.
-const EXPANDED_IQ2_XXS = memory.data(256 * 8, 8);
-const EXPANDED_IQ2_XS = memory.data(512 * 8, 8);
-const EXPANDED_IQ2_S = memory.data(1024 * 8, 8);
-const EXPANDED_IQ3_XXS = memory.data(256 * 4, 4);
-const EXPANDED_IQ3_S = memory.data(512 * 4, 4);
+// IQ1's grid as 8 times its lanes, one int8 per lane, for the vector dequantizers (its 2048 entries
+// as floats, 64 KiB, ran 0.8-1.06x). Made the first time it is used.
 const EXPANDED_IQ1 = memory.data(2048 * 8, 8);
-let expanded = 0;
+let iq1Expanded = false;
 
-/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S, 5 IQ1 as 8 times its int8 lanes) with a byte per lane. */
-export function expandedGrid(g: i32): usize {
-  const at = g == 0 ? EXPANDED_IQ2_XXS : g == 1 ? EXPANDED_IQ2_XS : g == 2 ? EXPANDED_IQ2_S : g == 3 ? EXPANDED_IQ3_XXS : g == 4 ? EXPANDED_IQ3_S : EXPANDED_IQ1;
-  if (expanded & (1 << g)) return at;
-  if (g == 5) {
-    for (let i = 0; i < 2048; i++) for (let j = 0; j < 8; j++) store<i8>(at + <usize>(8 * i + j), <i8>(8 * iq1Lane(i, j)));
-  } else if (g < 3) {
-    const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
-    for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<u8>(at + <usize>(8 * i + j), <u8>iq2Lane(grid, i, j));
-  } else {
-    for (let i = 0; i < (g == 3 ? 256 : 512); i++) {
-      for (let j = 0; j < 4; j++) store<u8>(at + <usize>(4 * i + j), <u8>(g == 3 ? iq3xxsLane(i, j) : iq3sLane(i, j)));
-    }
-  }
-  expanded |= 1 << g;
-  return at;
-}
-
-/** 16 magnitudes (bytes of a, b) signed by 16 sign bits (bit k for lane k), as int8 lanes. */
-// @ts-ignore: decorator
-@inline export function signed16(a: u64, b: u64, signs: u32): v128 {
-  return signedBytes(i64x2.replace_lane(i64x2.splat(a), 1, b), signs);
-}
-
-/** Entries i0 and i1 of an expanded IQ2 grid (8 bytes each) signed by 16 sign bits, as int8 lanes. */
-// @ts-ignore: decorator
-@inline export function signedPair8(grid: usize, i0: i32, i1: i32, signs: u32): v128 {
-  return signedBytes(v128.load64_lane(grid + (<usize>i1 << 3), v128.load64_zero(grid + (<usize>i0 << 3)), 1), signs);
-}
-
-/** 16 magnitude bytes g signed by 16 sign bits (bit k for lane k), as int8 lanes. */
-// @ts-ignore: decorator
-@inline export function signedBytes(g: v128, signs: u32): v128 {
-  const spread = i8x16.shuffle(i16x8.splat(<i16>signs), i16x8.splat(0), 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  // eq against the bit itself, not ne against zero: V8's ne is an eq and a NOT.
-  const bits = bitLanes(), m = i8x16.eq(v128.and(spread, bits), bits);
-  return i8x16.sub(v128.xor(g, m), m);
+/** IQ1's grid as 8 int8 lanes an entry, each 8 times the lane. */
+export function iq1Lanes(): usize {
+  if (iq1Expanded) return EXPANDED_IQ1;
+  for (let i = 0; i < 2048; i++) for (let j = 0; j < 8; j++) store<i8>(EXPANDED_IQ1 + <usize>(8 * i + j), <i8>(8 * iq1Lane(i, j)));
+  iq1Expanded = true;
+  return EXPANDED_IQ1;
 }
 
 // Delta signs of two IQ1 8-value runs as int8 lanes: +1 or -1 for each 8, by (second << 1) | first
@@ -403,7 +367,7 @@ const DELTA_SIGNS = memory.data<i8>([
  * IQ1 grid entries i0, i1 (8 lanes each) as dl * (lane + delta), 16 floats at out; delta = +-1/8 by
  * `negative` (DELTA_SIGNS' index). Computed as (8 lane +- 1) * (dl / 8): the same real product, so
  * the same single rounding as ggml's dl * (lane + delta) (dl / 8 is exact: dl >= 2^-24). `lanes` is
- * expandedGrid(5), looked up once by the caller: once per 16 values costs more than the rest.
+ * iq1Lanes(), looked up once by the caller: once per 16 values costs more than the rest.
  */
 // @ts-ignore: decorator
 @inline export function dequantizeIq1x16(lanes: usize, out: usize, i0: i32, i1: i32, dl: f32, negative: i32): void {
@@ -414,4 +378,52 @@ const DELTA_SIGNS = memory.data<i8>([
   }
   const g = v128.load64_lane(lanes + (<usize>i1 << 3), v128.load64_zero(lanes + (<usize>i0 << 3)), 1);
   storeScaled16(out, i8x16.add(g, v128.load(DELTA_SIGNS + (<usize>negative << 4))), f32x4.splat(dl * <f32>0.125));
+}
+
+// The IQ2 and IQ3 grids as f32 lanes and sign bits as f32 sign masks, for the vector dequantizers:
+// per 4 values a grid load, a mask load, an xor and a multiply, where byte lanes took six widening
+// steps (1.1-1.3x). 56 KiB in all, made the first time each is used.
+const FLOAT_GRIDS = memory.data((256 * 8 + 512 * 8 + 1024 * 8 + 256 * 4 + 512 * 4) << 2, 16);
+const SIGN_MASKS = memory.data((256 + 128) * 32, 16);
+let made = 0;
+
+/** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) as f32 lanes: 32-byte IQ2 entries, 16-byte IQ3 entries. */
+export function floatGrid(g: i32): usize {
+  const offsets: StaticArray<i32> = [0, 256 * 8, 768 * 8, 1792 * 8, 1792 * 8 + 256 * 4];
+  const at = FLOAT_GRIDS + (<usize>unchecked(offsets[g]) << 2);
+  if (made & (1 << g)) return at;
+  if (g < 3) {
+    const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
+    for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<f32>(at + <usize>(32 * i + 4 * j), <f32>iq2Lane(grid, i, j));
+  } else {
+    for (let i = 0; i < (g == 3 ? 256 : 512); i++) {
+      for (let j = 0; j < 4; j++) store<f32>(at + <usize>(16 * i + 4 * j), <f32>(g == 3 ? iq3xxsLane(i, j) : iq3sLane(i, j)));
+    }
+  }
+  made |= 1 << g;
+  return at;
+}
+
+/**
+ * Sign bits as f32 sign masks (bit j set: lane j's top bit), 8 lanes (32 bytes) an entry: entries
+ * 0-255 by sign byte, then 128 entries by ggml's 7-bit sign index (signs7).
+ */
+export function signMasks(): usize {
+  if (made & (1 << 31)) return SIGN_MASKS;
+  for (let i = 0; i < 384; i++) {
+    const s = i < 256 ? i : signs7(i - 256);
+    for (let j = 0; j < 8; j++) store<u32>(SIGN_MASKS + <usize>(32 * i + 4 * j), s & (1 << j) ? 0x80000000 : 0);
+  }
+  made |= 1 << 31;
+  return SIGN_MASKS;
+}
+
+/**
+ * 8 values: the f32 lanes at g0 (4) and g1 (4), signed by the 8 masks at m, times vd. A flipped
+ * sign bit then a multiply is ggml's multiply then sign: rounding is symmetric.
+ */
+// @ts-ignore: decorator
+@inline export function signedEight(out: usize, g0: usize, g1: usize, m: usize, vd: v128): void {
+  v128.store(out, f32x4.mul(v128.xor(v128.load(g0), v128.load(m)), vd));
+  v128.store(out, f32x4.mul(v128.xor(v128.load(g1), v128.load(m, 16)), vd), 16);
 }

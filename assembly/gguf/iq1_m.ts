@@ -6,7 +6,7 @@ import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
 import { bestNeighbour, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x16, expandedGrid, iq1Lane } from "./grids";
+import { dequantizeIq1x16, iq1Lane, iq1Lanes } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_M_BYTES = 56;
@@ -31,7 +31,7 @@ export const IQ1_M_BYTES = 56;
 }
 
 export function dequantizeIQ1_M(src: usize, y: usize, blocks: i32): void {
-  const lanes: usize = ASC_FEATURE_SIMD ? expandedGrid(5) : 0;
+  const lanes: usize = ASC_FEATURE_SIMD ? iq1Lanes() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ1_M_BYTES;
     const d = superScale(block);

@@ -4,13 +4,13 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { bestNeighbour, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x16, expandedGrid, iq1Lane } from "./grids";
+import { dequantizeIq1x16, iq1Lane, iq1Lanes } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
 
 export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
-  const lanes: usize = ASC_FEATURE_SIMD ? expandedGrid(5) : 0;
+  const lanes: usize = ASC_FEATURE_SIMD ? iq1Lanes() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ1_S_BYTES;
     const d = loadF16(block);

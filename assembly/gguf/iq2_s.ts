@@ -1,10 +1,10 @@
 // IQ2_S: super-blocks of 256 values: fp16 d, 32 bytes of grid index low bits, 32 bytes of sign bits
 // (one byte per 8 values), 8 bytes of grid index high bits (2 per 8 values), 8 bytes of two 4-bit
 // scales (one per 16 values); x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_S_GRID, signedPair8 } from "./grids";
+import { floatGrid, iq2Lane, IQ2_S_GRID, signedEight, signMasks } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_S_BYTES = 82;
@@ -16,14 +16,16 @@ export const IQ2_S_BYTES = 82;
 
 // Values 8k .. 8k + 15 of a block, scaled by dl.
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, block: usize, k: i32, dl: f32, out: usize): void {
-  const s = <u32>load<u16>(block + 34 + <usize>k);
-  storeScaled16(out, signedPair8(grid, gridIndex(block, k), gridIndex(block, k + 1), s), f32x4.splat(dl));
+@inline function sixteen(grid: usize, masks: usize, block: usize, k: i32, dl: f32, out: usize): void {
+  const vd = f32x4.splat(dl);
+  const g0 = grid + (<usize>gridIndex(block, k) << 5), g1 = grid + (<usize>gridIndex(block, k + 1) << 5);
+  signedEight(out, g0, g0 + 16, masks + (<usize>load<u8>(block + 34 + <usize>k) << 5), vd);
+  signedEight(out + 32, g1, g1 + 16, masks + (<usize>load<u8>(block + 35 + <usize>k) << 5), vd);
 }
 
 export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
   // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(2) : 0;
+  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(2) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_S_BYTES;
     const d = loadF16(block);
@@ -32,8 +34,8 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
       const sc = <i32>load<u8>(block + 74 + <usize>ib);
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
-        sixteen(grid, block, 4 * ib, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
-        sixteen(grid, block, 4 * ib + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
+        sixteen(grid, masks, block, 4 * ib, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
+        sixteen(grid, masks, block, 4 * ib + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
         out += 128;
         continue;
       }

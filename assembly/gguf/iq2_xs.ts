@@ -1,25 +1,27 @@
 // IQ2_XS: super-blocks of 256 values: fp16 d, 32 16-bit words (a 9-bit grid index and a 7-bit sign
 // index per 8 values), then 8 bytes of two 4-bit scales (one per 16 values);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_XS_GRID, signedPair8, signs7 } from "./grids";
+import { floatGrid, iq2Lane, IQ2_XS_GRID, signedEight, signMasks, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
 
 // Values 8k .. 8k + 15 of a block, scaled by db.
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, block: usize, k: i32, db: f32, out: usize): void {
-  const w0 = <i32>load<u16>(block + 2 + (<usize>k << 1)), w1 = <i32>load<u16>(block + 2 + (<usize>(k + 1) << 1));
-  const s = <u32>signs7(w0 >> 9) | (<u32>signs7(w1 >> 9) << 8);
-  storeScaled16(out, signedPair8(grid, w0 & 511, w1 & 511, s), f32x4.splat(db));
+@inline function sixteen(grid: usize, masks: usize, block: usize, k: i32, db: f32, out: usize): void {
+  const vd = f32x4.splat(db);
+  const w0 = <usize>load<u16>(block + 2 + (<usize>k << 1)), w1 = <usize>load<u16>(block + 2 + (<usize>(k + 1) << 1));
+  const g0 = grid + ((w0 & 511) << 5), g1 = grid + ((w1 & 511) << 5);
+  signedEight(out, g0, g0 + 16, masks + ((256 + (w0 >> 9)) << 5), vd);
+  signedEight(out + 32, g1, g1 + 16, masks + ((256 + (w1 >> 9)) << 5), vd);
 }
 
 export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
   // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(1) : 0;
+  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(1) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_XS_BYTES;
     const d = loadF16(block);
@@ -28,8 +30,8 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
       const sc = <i32>load<u8>(block + 66 + <usize>ib);
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
-        sixteen(grid, block, 4 * ib, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
-        sixteen(grid, block, 4 * ib + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
+        sixteen(grid, masks, block, 4 * ib, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
+        sixteen(grid, masks, block, 4 * ib + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
         out += 128;
         continue;
       }

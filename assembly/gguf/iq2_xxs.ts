@@ -1,24 +1,24 @@
 // IQ2_XXS: super-blocks of 256 values: fp16 d, then per 32 values 8 bytes: four grid indices (one
 // per 8 values) and a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 4 * grid lane * sign.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq2Lane, IQ2_XXS_GRID, signedPair8, signs7 } from "./grids";
+import { floatGrid, iq2Lane, IQ2_XXS_GRID, signedEight, signMasks, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
 
-// Values 8l .. 8l + 15 of a 32-value run (grid indices at q, signs in aux).
+// Values 8l .. 8l + 7 of a 32-value run (grid indices at q, signs in aux).
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
-  const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
-  storeScaled16(out, signedPair8(grid, <i32>load<u8>(q + <usize>l), <i32>load<u8>(q + <usize>(l + 1)), s), vd);
+@inline function eight(grid: usize, masks: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
+  const g = grid + (<usize>load<u8>(q + <usize>l) << 5), m = masks + (<usize>(256 + ((aux >> (7 * l)) & 127)) << 5);
+  signedEight(out, g, g + 16, m, vd);
 }
 
 export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
   // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(0) : 0;
+  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(0) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_XXS_BYTES;
     const d = loadF16(block);
@@ -30,8 +30,10 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
         const vd = f32x4.splat(db);
-        sixteen(grid, q, aux, 0, vd, out);
-        sixteen(grid, q, aux, 2, vd, out + 64);
+        eight(grid, masks, q, aux, 0, vd, out);
+        eight(grid, masks, q, aux, 1, vd, out + 32);
+        eight(grid, masks, q, aux, 2, vd, out + 64);
+        eight(grid, masks, q, aux, 3, vd, out + 96);
         out += 128;
         continue;
       }

@@ -1,11 +1,11 @@
 // IQ3_S: super-blocks of 256 values: fp16 d, 64 bytes of grid index low bits (one per 4 values), 8
 // bytes of their 9th bits, 32 bytes of sign bits (one byte per 8 values), 4 bytes of two 4-bit
 // scales (one per 32 values); x = d * (1 + 2 s) * grid lane * sign.
-import { bitLanes, byteConst, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { bitLanes, byteConst, loadF16, nearestInt, storeF16 } from "./common";
 import { SCALES, sumSquares, WEIGHTS } from "./fit";
 import { weightsOf } from "./iq3_xxs";
 import { fitOnGrid, gridIndexOf, largest, signsOf, XVAL } from "./iqsearch";
-import { expandedGrid, iq3sLane, signedBytes } from "./grids";
+import { floatGrid, iq3sLane, signedEight, signMasks } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_S_BYTES = 110;
@@ -24,7 +24,7 @@ export const IQ3_S_BYTES = 110;
 
 export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
   // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(4) : 0;
+  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(4) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_S_BYTES;
     const d = loadF16(block);
@@ -34,22 +34,15 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         const vd = f32x4.splat(db);
         // The 8 grid indices of these 32 values at once, as byte offsets in int16 lanes: low bits
-        // in the low byte, the 9th bit (bit j of one byte) in the high byte. Then one lane load
-        // per 4 values.
+        // in the low byte, the 9th bit (bit j of one byte) in the high byte.
         const low = v128.load64_zero(block + 2 + (<usize>ib << 3));
         const bits = bitLanes(), high = v128.and(i8x16.eq(v128.and(i8x16.splat(load<u8>(block + 66 + <usize>ib)), bits), bits), byteConst(1));
-        const at = i16x8.shl(i8x16.shuffle(low, high, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), 2);
-        let g = v128.load32_zero(grid + <usize>i16x8.extract_lane_u(at, 0));
-        g = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 1), g, 1);
-        g = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 2), g, 2);
-        g = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 3), g, 3);
-        let h = v128.load32_zero(grid + <usize>i16x8.extract_lane_u(at, 4));
-        h = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 5), h, 1);
-        h = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 6), h, 2);
-        h = v128.load32_lane(grid + <usize>i16x8.extract_lane_u(at, 7), h, 3);
+        const at = i16x8.shl(i8x16.shuffle(low, high, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), 4);
         const signs = block + 74 + (<usize>ib << 2);
-        storeScaled16(out, signedBytes(g, <u32>load<u16>(signs)), vd);
-        storeScaled16(out + 64, signedBytes(h, <u32>load<u16>(signs, 2)), vd);
+        signedEight(out, grid + <usize>i16x8.extract_lane_u(at, 0), grid + <usize>i16x8.extract_lane_u(at, 1), masks + (<usize>load<u8>(signs) << 5), vd);
+        signedEight(out + 32, grid + <usize>i16x8.extract_lane_u(at, 2), grid + <usize>i16x8.extract_lane_u(at, 3), masks + (<usize>load<u8>(signs, 1) << 5), vd);
+        signedEight(out + 64, grid + <usize>i16x8.extract_lane_u(at, 4), grid + <usize>i16x8.extract_lane_u(at, 5), masks + (<usize>load<u8>(signs, 2) << 5), vd);
+        signedEight(out + 96, grid + <usize>i16x8.extract_lane_u(at, 6), grid + <usize>i16x8.extract_lane_u(at, 7), masks + (<usize>load<u8>(signs, 3) << 5), vd);
         out += 128;
         continue;
       }

@@ -1,26 +1,24 @@
 // IQ3_XXS: super-blocks of 256 values: fp16 d, 64 bytes of grid indices (one per 4 values), then
 // per 32 values a 32-bit word of four 7-bit sign indices and a 4-bit scale s (top bits);
 // x = d * (0.5 + s) / 2 * grid lane * sign.
-import { loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
+import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { expandedGrid, iq3xxsLane, signed16, signs7 } from "./grids";
+import { floatGrid, iq3xxsLane, signedEight, signMasks, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_XXS_BYTES = 98;
 
-// Values 8l .. 8l + 15 of a 32-value run (grid indices at q, signs in aux).
+// Values 8l .. 8l + 7 of a 32-value run (grid indices at q, signs in aux).
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
-  const s = <u32>signs7(<i32>(aux >> (7 * l)) & 127) | (<u32>signs7(<i32>(aux >> (7 * l + 7)) & 127) << 8);
-  const a = <u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l)) << 2)) | (<u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 1)) << 2)) << 32);
-  const c = <u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 2)) << 2)) | (<u64>load<u32>(grid + (<usize>load<u8>(q + <usize>(2 * l + 3)) << 2)) << 32);
-  storeScaled16(out, signed16(a, c, s), vd);
+@inline function eight(grid: usize, masks: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
+  const g0 = grid + (<usize>load<u8>(q + <usize>(2 * l)) << 4), g1 = grid + (<usize>load<u8>(q + <usize>(2 * l + 1)) << 4);
+  signedEight(out, g0, g1, masks + (<usize>(256 + ((aux >> (7 * l)) & 127)) << 5), vd);
 }
 
 export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
   // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? expandedGrid(3) : 0;
+  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(3) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_XXS_BYTES;
     const d = loadF16(block);
@@ -31,8 +29,10 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
         const vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
-        sixteen(grid, q, aux, 0, vd, out);
-        sixteen(grid, q, aux, 2, vd, out + 64);
+        eight(grid, masks, q, aux, 0, vd, out);
+        eight(grid, masks, q, aux, 1, vd, out + 32);
+        eight(grid, masks, q, aux, 2, vd, out + 64);
+        eight(grid, masks, q, aux, 3, vd, out + 96);
         out += 128;
         continue;
       }
