@@ -17,6 +17,6 @@ export { quantizeLinear, dequantizeLinear, rangeLinear } from "./linear/index";
 export { packNibbles, unpackNibbles } from "./linear/pack";
 export { matmulInteger } from "./dot/matmul";
 export { accToFloat, accToInt8 } from "./dot/requantize";
-export { readBytes, copyBytes } from "./bench/bandwidth";
+export { readBytes, copyBytes, writeBytes } from "./bench/bandwidth";
 export { ggufWorkspaceBytes, ggufUseWorkspace, ggufQuantizeFailed, ggufQuantize, ggufQuantizeWeighted, ggufDequantize, ggufBlockBytes, ggufBlockSize, firstNonFinite } from "./gguf/index";
 export { ggufUseRelaxed, ggufPackedBytes, ggufPack, ggufActivationType, ggufActivationBytes, ggufPackActivation, ggufGemv, ggufGemm2, gemm2Bytes32, gemm2Bytes256, gemm2RelaxedBytes32, gemm2RelaxedBytes256, gemvTable16, gemvTable32, gemvTable256, gemvAffine32, gemvAffine256, gemvBytes32, gemvBytes256, gemvRelaxedTable16, gemvRelaxedTable32, gemvRelaxedAffine32, gemvRelaxedAffine256, gemvRelaxedBytes32, gemvRelaxedBytes256, gemvSpan32, gemvTable256Wide, gemvAffine256Wide, gemvBytes256Wide, gemvRelaxedAffine256Wide, gemvRelaxedBytes256Wide, gemm2Bytes256Wide, gemm2RelaxedBytes256Wide, gemvBytes32Four, gemvBytes256Four16, gemvBytes256Four32 } from "./gguf/gemv";

@@ -40,15 +40,18 @@ function gridBlocks(type, blocks, blockBytes) {
   return out;
 }
 
-/** The rooflines: wasm read and copy bandwidth, beyond the caches and within them. */
+/** The rooflines: wasm read, write and copy bandwidth, beyond the caches and within them. */
 export const rooflines = [
   { name: "read 64 MiB", bytes: 64 * MiB, quick: true },
   { name: "read 8 MiB", bytes: 8 * MiB, quick: true },
   // The size of a 4096 x 4096 matrix in qsimd's packed forms (5-19 MB): what its GEMV streams.
   { name: "read 16 MiB", bytes: 16 * MiB, quick: true },
   { name: "read 512 KiB", bytes: 512 * 1024 },
-  { name: "copy 64 MiB", bytes: 64 * MiB, copy: true },
-  { name: "copy 8 MiB", bytes: 8 * MiB, copy: true },
+  // What the dequantizers write: 1M floats (in cache) and 16M floats (beyond it).
+  { name: "write 4 MiB", bytes: 4 * MiB, mode: "write", quick: true },
+  { name: "write 64 MiB", bytes: 64 * MiB, mode: "write" },
+  { name: "copy 64 MiB", bytes: 64 * MiB, mode: "copy" },
+  { name: "copy 8 MiB", bytes: 8 * MiB, mode: "copy" },
 ];
 
 function gemm(k, n, m, aType, quick) {
@@ -84,7 +87,9 @@ function perAxis(kind, axis, resident, quick) {
     name: `${kind} int8 per axis, 4096 x 4096, axis ${axis}${axis === 1 ? " (last)" : ""}, ${resident ? "resident" : "arrays"}`,
     group: "linear quantization",
     quick,
-    work: { elements: n },
+    // Dequantizing, the floats written outweigh the codes read: held against writing.
+    ...(kind === "dequantizeLinear" && resident ? { roofline: "write 64 MiB" } : {}),
+    work: { elements: n, bytes: 5 * n },
     make(q) {
       if (kind === "quantizeLinear") {
         const data = floats(n, 5);
@@ -103,6 +108,20 @@ function perAxis(kind, axis, resident, quick) {
       const out = resident ? q.alloc(n * 4) : new Float32Array(n);
       const options = { type: "int8", shape: [4096, 4096], axis, scale, out };
       return { qsimd: () => q.dequantizeLinear(codes, options), free: () => resident && [codes, out].forEach((b) => b.free()) };
+    },
+  };
+}
+
+function dequantizeGguf(type, n, quick) {
+  const [blockSize, blockBytes] = GEMV_FORMATS[type];
+  return {
+    name: `GGUF dequantize ${type}, ${n / MiB}M values, resident`, group: "GGUF", quick,
+    roofline: n > MiB ? "write 64 MiB" : "write 4 MiB", work: { elements: n, bytes: 4 * n + blockBytesOf(type, n) },
+    make(q) {
+      // Well-formed random blocks: the values they decode to do not matter for the timing.
+      const resident = q.upload(gridBlocks(type, n / blockSize, blockBytes));
+      const options = { out: q.alloc(n * 4) };
+      return { qsimd: () => q.dequantize(type, resident, n, options), free: () => [resident, options.out].forEach((b) => b.free()) };
     },
   };
 }
@@ -176,16 +195,10 @@ export const cases = [
       return { qsimd: () => q.quantize(type, x, { rowLength: 4096, imatrix }) };
     },
   })),
-  ...Object.entries(GEMV_FORMATS).map(([type, [blockSize, blockBytes]]) => ({
-    name: `GGUF dequantize ${type}, 1M values, resident`, group: "GGUF", quick: type === "Q4_K", roofline: "copy 8 MiB",
-    work: { elements: MiB, bytes: 4 * MiB + blockBytesOf(type, MiB) },
-    make(q) {
-      // Well-formed random blocks: the values they decode to do not matter for the timing.
-      const resident = q.upload(gridBlocks(type, MiB / blockSize, blockBytes));
-      const options = { out: q.alloc(MiB * 4) };
-      return { qsimd: () => q.dequantize(type, resident, MiB, options), free: () => [resident, options.out].forEach((b) => b.free()) };
-    },
-  })),
+  // GGUF dequantize, every type: 1M values in cache, 16M (64 MiB of floats) beyond it for a few.
+  // Bytes: the blocks read and the floats written, held against writing (reads run as fast or faster).
+  ...Object.keys(GEMV_FORMATS).map((type) => dequantizeGguf(type, MiB, type === "Q4_K")),
+  ...["Q8_0", "Q4_K", "Q6_K", "IQ2_XXS", "IQ4_XS"].map((type) => dequantizeGguf(type, 16 * MiB, false)),
   {
     name: "dotI8, n = 4096 (arrays copied in)", group: "int8 products", quick: true, work: { macs: 4096 },
     make(q) {

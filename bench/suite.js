@@ -44,7 +44,7 @@ export async function runSuite(options) {
 
   const roofBuild = instances[instances.length - 1];
   for (const r of roofs) {
-    record.roofline[r.name] = round(roofBuild.measureBandwidth(r.bytes, { copy: r.copy, ms: Math.max(ms, 100) }), 3);
+    record.roofline[r.name] = round(roofBuild.measureBandwidth(r.bytes, { mode: r.mode, ms: Math.max(ms, 100) }), 3);
     step(`roofline ${r.name}`);
   }
 

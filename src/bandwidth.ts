@@ -5,15 +5,20 @@ import { withOperands } from "./operands.js";
 export function bandwidthApi(ctx: Context) {
   return {
     /**
-     * The memory roofline of this device's WebAssembly: GB/s reading (or, with `copy`, copying)
-     * a buffer of `byteLength` bytes in this instance's memory, the best of repeated passes over
-     * about `ms` milliseconds. Larger than the caches, it is the DRAM bandwidth a kernel can hope for.
+     * The memory roofline of this device's WebAssembly: GB/s reading, writing or copying (`mode`) a
+     * buffer of `byteLength` bytes in this instance's memory, the best of repeated passes over about
+     * `ms` milliseconds. Larger than the caches, it is the DRAM bandwidth a kernel can hope for:
+     * reading for products, writing for dequantizers (their floats outweigh the blocks they read).
      */
-    measureBandwidth(byteLength: number, { copy = false, ms = 200 }: { copy?: boolean; ms?: number } = {}): number {
+    measureBandwidth(byteLength: number, { mode = "read", ms = 200 }: { mode?: "read" | "write" | "copy"; ms?: number } = {}): number {
       if (!Number.isSafeInteger(byteLength) || byteLength < 64 || byteLength > 2 ** 30) {
         throw new QsimdError("INVALID_ARGUMENT", `byteLength must be an integer from 64 to 2^30, got ${byteLength}`);
       }
+      if (mode !== "read" && mode !== "write" && mode !== "copy") {
+        throw new QsimdError("INVALID_ARGUMENT", `mode must be "read", "write" or "copy", got ${String(mode)}`);
+      }
       const bytes = byteLength & ~63;
+      const copy = mode === "copy";
       return withOperands(ctx, (ops) => {
         const src = ops.alloc(bytes);
         const dst = copy ? ops.alloc(bytes) : 0;
@@ -24,6 +29,7 @@ export function bandwidthApi(ctx: Context) {
         for (let pass = 0; pass < 3 || performance.now() - start < ms; pass++) {
           const t0 = performance.now();
           if (copy) ctx.e.copyBytes(dst, src, bytes);
+          else if (mode === "write") ctx.e.writeBytes(src, bytes, pass);
           else sink ^= ctx.e.readBytes(src, bytes);
           const t = performance.now() - t0;
           if (t > 0) best = Math.min(best, t);

@@ -36,6 +36,7 @@ export interface WasmExports {
   ggufGemm2(type: number, w: number, rows: number, n: number, act: number, y: number, act2: number, y2: number, r0: number, r1: number): void;
   readBytes(p: number, bytes: number): number;
   copyBytes(dst: number, src: number, bytes: number): void;
+  writeBytes(dst: number, bytes: number, value: number): void;
   rangeLinear(x: number, outer: number, axisLen: number, inner: number, blockSize: number, lo: number, hi: number, scales: number): void;
 }
 
@@ -44,7 +45,7 @@ export type Variant = "relaxed" | "simd" | "scalar";
 /** Best first. */
 export const VARIANTS: readonly Variant[] = ["relaxed", "simd", "scalar"];
 
-const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "ggufWorkspaceBytes", "ggufUseWorkspace", "ggufQuantizeFailed", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufUseRelaxed", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv", "ggufGemm2"];
+const REQUIRED = ["memory", "VARIANT", "heapBase", "dotI8", "dotU8I8", "dotI8U7", "f32ToF16", "f16ToF32", "f32ToBf16", "bf16ToF32", "quantizeLinear", "dequantizeLinear", "packNibbles", "unpackNibbles", "rangeLinear", "matmulInteger", "accToFloat", "accToInt8", "readBytes", "copyBytes", "writeBytes", "ggufWorkspaceBytes", "ggufUseWorkspace", "ggufQuantizeFailed", "ggufQuantize", "ggufQuantizeWeighted", "ggufBlockSize", "ggufDequantize", "ggufBlockBytes", "firstNonFinite", "ggufUseRelaxed", "ggufPackedBytes", "ggufPack", "ggufActivationType", "ggufActivationBytes", "ggufPackActivation", "ggufGemv", "ggufGemm2"];
 
 /** The exports of a qsimd module, or undefined when the module is something else. */
 export function wasmExports(instance: WebAssembly.Instance): WasmExports | undefined {

@@ -23,6 +23,26 @@ export function readBytes(p: usize, bytes: i32): i32 {
   return <i32>(a ^ b);
 }
 
+/** Writes `bytes` (a multiple of 64) at dst, each byte `value`: the bound of a kernel that mostly writes. */
+export function writeBytes(dst: usize, bytes: i32, value: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const v = i8x16.splat(<i8>value);
+    for (let i = 0; i < bytes; i += 64) {
+      const d = dst + <usize>i;
+      v128.store(d, v);
+      v128.store(d, v, 16);
+      v128.store(d, v, 32);
+      v128.store(d, v, 48);
+    }
+    return;
+  }
+  const v = <i64>(value & 255) * 0x0101010101010101;
+  for (let i = 0; i < bytes; i += 16) {
+    store<i64>(dst + <usize>i, v);
+    store<i64>(dst + <usize>i, v, 8);
+  }
+}
+
 /** Copies `bytes` (a multiple of 64) from src to dst. */
 export function copyBytes(dst: usize, src: usize, bytes: i32): void {
   if (ASC_FEATURE_SIMD) {
