@@ -1,7 +1,7 @@
 // TQ1_0: super-blocks of 256 ternary values: 48 bytes holding 5 trits each, 4 bytes holding 4 trits
 // each, then fp16 d; x = (t - 1) * d. Trit n of a byte q is the top base-3 digit of the byte
 // q * 3^n (mod 256), read as (q * 3^n mod 256) * 3 >> 8.
-import { absMax, castInt, loadF16, roundAway, storeF16, storeScaled16, wordConst } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16, wordConst } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const TQ1_0_BYTES = 54;
@@ -11,13 +11,29 @@ export const TQ1_0_BYTES = 54;
   return (((q * pow3) & 0xff) * 3) >> 8;
 }
 
-// trit(q, p) - 1 of 16 bytes, as int8 lanes: the byte arithmetic done in int16 lanes.
+// trit(q, p) - 1 of 8 bytes (int16 lanes q), p per lane, as int16 lanes.
 // @ts-ignore: decorator
-@inline function trits16(v: v128, p: i32): v128 {
-  const vp = i16x8.splat(<i16>p), mask = wordConst(0xff), three = wordConst(3), one = wordConst(1);
-  const lo = i16x8.sub(i16x8.shr_u(i16x8.mul(v128.and(i16x8.mul(i16x8.extend_low_i8x16_u(v), vp), mask), three), 8), one);
-  const hi = i16x8.sub(i16x8.shr_u(i16x8.mul(v128.and(i16x8.mul(i16x8.extend_high_i8x16_u(v), vp), mask), three), 8), one);
-  return i8x16.narrow_i16x8_s(lo, hi);
+@inline function trits8(q: v128, p: v128): v128 {
+  return i16x8.sub(i16x8.shr_u(i16x8.mul(v128.and(i16x8.mul(q, p), wordConst(0xff)), wordConst(3)), 8), wordConst(1));
+}
+
+// (trit(q, p) - 1) * d of 16 bytes v, 16 floats at out; plo, phi the powers for the low and high 8.
+// @ts-ignore: decorator
+@inline function trits16(out: usize, v: v128, plo: v128, phi: v128, vd: v128): void {
+  const a = trits8(i16x8.extend_low_i8x16_u(v), plo), b = trits8(i16x8.extend_high_i8x16_u(v), phi);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), vd));
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), vd), 16);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(b)), vd), 32);
+  v128.store(out, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(b)), vd), 48);
+}
+
+// Values of trit n of the 48 bytes v0, v1, v2 (bytes 0-31 give 32 values, 32-47 give 16) at out.
+// @ts-ignore: decorator
+@inline function trit48(out: usize, v0: v128, v1: v128, v2: v128, n: i32, vd: v128): void {
+  const p = i16x8.splat(<i16>(n == 0 ? 1 : n == 1 ? 3 : n == 2 ? 9 : n == 3 ? 27 : 81));
+  trits16(out + <usize>(128 * n), v0, p, p, vd);
+  trits16(out + <usize>(128 * n + 64), v1, p, p, vd);
+  trits16(out + <usize>(640 + 64 * n), v2, p, p, vd);
 }
 
 export function dequantizeTQ1_0(src: usize, y: usize, blocks: i32): void {
@@ -27,22 +43,15 @@ export function dequantizeTQ1_0(src: usize, y: usize, blocks: i32): void {
     let out = y + (<usize>b << 10);
     // Bytes 0-31 give 5 x 32 values, bytes 32-47 give 5 x 16, bytes 48-51 give 4 x 4.
     if (ASC_FEATURE_SIMD) {
+      // Written out, so that every power of 3 is a constant (loops kept them in registers); the last
+      // 16 values (4 bytes, 4 trits each) as one more vector with a power per lane.
       const vd = f32x4.splat(d), v0 = v128.load(block), v1 = v128.load(block, 16), v2 = v128.load(block, 32);
-      for (let n = 0, p = 1; n < 5; n++, p *= 3) {
-        storeScaled16(out, trits16(v0, p), vd);
-        storeScaled16(out + 64, trits16(v1, p), vd);
-        out += 128;
-      }
-      for (let n = 0, p = 1; n < 5; n++, p *= 3) {
-        storeScaled16(out, trits16(v2, p), vd);
-        out += 64;
-      }
-      for (let n = 0, p = 1; n < 4; n++, p *= 3) {
-        for (let m = 0; m < 4; m++) {
-          store<f32>(out, <f32>(trit(<i32>load<u8>(block + 48 + <usize>m), p) - 1) * d);
-          out += 4;
-        }
-      }
+      trit48(out, v0, v1, v2, 0, vd);
+      trit48(out, v0, v1, v2, 1, vd);
+      trit48(out, v0, v1, v2, 2, vd);
+      trit48(out, v0, v1, v2, 3, vd);
+      trit48(out, v0, v1, v2, 4, vd);
+      trits16(out + 960, i32x4.splat(load<i32>(block + 48)), i16x8(1, 1, 1, 1, 3, 3, 3, 3), i16x8(9, 9, 9, 9, 27, 27, 27, 27), vd);
       continue;
     }
     for (let n = 0, p = 1; n < 5; n++, p *= 3) {
