@@ -7,16 +7,33 @@ import { setD, setNibbleCodes, setScale } from "./unpacked";
 
 export const IQ4_XS_BYTES = 136;
 
+// Run i (32 values) of a super-block with scale high bits `high` and fp16 d.
+// @ts-ignore: decorator
+@inline function run(block: usize, high: i32, d: f32, i: i32, out: usize): void {
+  const low = (<i32>load<u8>(block + 4 + <usize>(i >> 1)) >> ((i & 1) * 4)) & 0xf;
+  const scale = low | (((high >> (2 * i)) & 3) << 4);
+  dequantizeIq4Run(block + 8 + <usize>i * 16, d * <f32>(scale - 32), out + (<usize>i << 7));
+}
+
 export function dequantizeIQ4_XS(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ4_XS_BYTES;
     const d = loadF16(block);
     const high = <i32>load<u16>(block + 2);
-    for (let i = 0; i < 8; i++) {
-      const low = (<i32>load<u8>(block + 4 + <usize>(i >> 1)) >> ((i & 1) * 4)) & 0xf;
-      const scale = low | (((high >> (2 * i)) & 3) << 4);
-      dequantizeIq4Run(block + 8 + <usize>i * 16, d * <f32>(scale - 32), y + (<usize>b << 10) + (<usize>i << 7));
+    if (ASC_FEATURE_SIMD) {
+      // The eight runs written out, so that their shifts are constants.
+      const out = y + (<usize>b << 10);
+      run(block, high, d, 0, out);
+      run(block, high, d, 1, out);
+      run(block, high, d, 2, out);
+      run(block, high, d, 3, out);
+      run(block, high, d, 4, out);
+      run(block, high, d, 5, out);
+      run(block, high, d, 6, out);
+      run(block, high, d, 7, out);
+      continue;
     }
+    for (let i = 0; i < 8; i++) run(block, high, d, i, y + (<usize>b << 10));
   }
 }
 
