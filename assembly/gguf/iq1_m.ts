@@ -30,19 +30,29 @@ export const IQ1_M_BYTES = 56;
   return (<i32>load<u8>(block + 32 + <usize>(k >> 1)) >> ((k & 1) << 2)) & 0xf;
 }
 
+// Values 16 m .. 16 m + 15 of a block, scaled by dl.
+// @ts-ignore: decorator
+@inline function sixteen(lanes: usize, block: usize, m: i32, dl: f32, out: usize): void {
+  const h = <i32>load<u8>(block + 32 + <usize>m);
+  const i0 = <i32>load<u8>(block + <usize>(2 * m)) | ((h & 7) << 8), i1 = <i32>load<u8>(block + <usize>(2 * m + 1)) | ((h & 0x70) << 4);
+  dequantizeIq1x16(lanes, out, i0, i1, dl, ((h >> 3) & 1) | ((h >> 6) & 2));
+}
+
 export function dequantizeIQ1_M(src: usize, y: usize, blocks: i32): void {
   const lanes: usize = ASC_FEATURE_SIMD ? iq1Lanes() : 0;
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ1_M_BYTES;
     const d = superScale(block);
     let out = y + (<usize>b << 10);
-    // 16 values a step: one scale, two grid entries and their two delta signs (one nibble byte).
-    for (let m = 0; m < 16; m++) {
-      const dl = d * <f32>scale(block, m);
-      const h = <i32>load<u8>(block + 32 + <usize>m);
-      const i0 = <i32>load<u8>(block + <usize>(2 * m)) | ((h & 7) << 8), i1 = <i32>load<u8>(block + <usize>(2 * m + 1)) | ((h & 0x70) << 4);
-      dequantizeIq1x16(lanes, out, i0, i1, dl, ((h >> 3) & 1) | ((h >> 6) & 2));
-      out += 64;
+    // 16 values a step: one scale, two grid entries and their two delta signs (one nibble byte);
+    // the four steps of a scale word written out, so that its shifts are constants (1.1-1.2x).
+    for (let w = 0; w < 4; w++) {
+      const word = <i32>load<u16>(block + 48 + (<usize>w << 1));
+      sixteen(lanes, block, 4 * w, d * <f32>(((word & 7) << 1) | 1), out);
+      sixteen(lanes, block, 4 * w + 1, d * <f32>(((word >> 2) & 14) | 1), out + 64);
+      sixteen(lanes, block, 4 * w + 2, d * <f32>(((word >> 5) & 14) | 1), out + 128);
+      sixteen(lanes, block, 4 * w + 3, d * <f32>(((word >> 8) & 14) | 1), out + 192);
+      out += 256;
     }
   }
 }
