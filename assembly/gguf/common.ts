@@ -95,8 +95,24 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   let amax: f32 = 0, m: f32 = 0;
   if (ASC_FEATURE_SIMD) {
     if ((n & 7) == 0) {
-      // ggml's strict compare keeps the first value of largest magnitude: find the magnitude (max is
-      // exact on finite input), then the first lane that has it.
+      // One pass of max and min (pmax and pmin from -inf and +inf pass over NaNs, as ggml's compare
+      // does): unless the largest magnitude comes with both signs, it is the max or the min, and
+      // every value that has it is that one value.
+      let hi0 = f32x4.splat(-Infinity), hi1 = hi0, lo0 = f32x4.splat(Infinity), lo1 = lo0;
+      for (let j = 0; j < n; j += 8) {
+        const a = v128.load(x + (<usize>j << 2)), b = v128.load(x + (<usize>j << 2), 16);
+        hi0 = f32x4.pmax(hi0, a);
+        hi1 = f32x4.pmax(hi1, b);
+        lo0 = f32x4.pmin(lo0, a);
+        lo1 = f32x4.pmin(lo1, b);
+      }
+      let hi = f32x4.pmax(hi0, hi1), lo = f32x4.pmin(lo0, lo1);
+      hi = f32x4.pmax(hi, v128.shuffle<f32>(hi, hi, 2, 3, 0, 1));
+      lo = f32x4.pmin(lo, v128.shuffle<f32>(lo, lo, 2, 3, 0, 1));
+      const high = max<f32>(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), low = min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1));
+      if (-low != high) return -low > high ? low : high;
+      // Both signs (or only zeros or NaNs): ggml's strict compare keeps the first value of largest
+      // magnitude. Find the magnitude (max is exact on finite input), then the first lane with it.
       const top = absMax(x, n), target = f32x4.splat(top);
       for (let j = 0; j < n; j += 8) {
         const p = x + (<usize>j << 2);
