@@ -263,6 +263,42 @@ export default function gguf(test, env) {
     for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
+  test("Q8_K, Q4_0, Q5_0 scales: ggml's first value of largest magnitude, ties of both signs included", async () => {
+    // Their d comes from the value m of largest |x|, the first one under ggml's strict compare: with
+    // +a and -a both present, the one that comes first. Blocks of ties either way round, zeros with
+    // -0, outliers of either sign; d computed here from ggml's formulas.
+    const { features } = await env.load();
+    const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+    const r = rng(123);
+    const f16 = (v) => new Uint8Array(instances[0].f32ToF16(Float32Array.of(v)).buffer);
+    const f32 = (v) => new Uint8Array(Float32Array.of(v).buffer);
+    for (const [type, size, bytes, scale] of [
+      ["Q8_K", 256, 292, (m) => f32(m === 0 ? 0 : Math.fround(1 / Math.fround(-127 / m)))],
+      ["Q4_0", 32, 18, (m) => f16(Math.fround(m / -8))],
+      ["Q5_0", 32, 22, (m) => f16(Math.fround(m / -16))],
+    ]) {
+      const blocks = 29, x = new Float32Array(size * blocks), want = [];
+      for (let b = 0; b < blocks; b++) {
+        const kind = b % 5, xb = x.subarray(size * b, size * (b + 1));
+        for (let j = 0; j < size; j++) xb[j] = kind === 3 ? (r.u32() & 1 ? -0 : 0) : (r.float() - 0.5) * 4;
+        const p = r.u32() % size, q = (p + 1 + (r.u32() % (size - 1))) % size, a = 3 + r.float();
+        if (kind === 0 || kind === 1) [xb[p], xb[q]] = kind === 0 ? [a, -a] : [-a, a];
+        if (kind === 2) xb[p] = r.u32() & 1 ? -a : a;
+        let amax = 0, m = 0;
+        for (const v of xb) if (amax < Math.abs(v)) [amax, m] = [Math.abs(v), v];
+        want.push(scale(m));
+      }
+      for (const inst of instances) {
+        const out = inst.quantize(type, x);
+        for (let b = 0; b < blocks; b++) {
+          const d = out.subarray(b * bytes, b * bytes + want[b].length);
+          ok(d.every((v, i) => v === want[b][i]), `${type} block ${b} (kind ${b % 5}), ${inst.variant}: d bytes ${d} want ${want[b]}`);
+        }
+        sameBits(out, instances[0].quantize(type, x), `${type}, ${inst.variant} vs ${instances[0].variant}`);
+      }
+    }
+  });
+
   test("tensor(): small batches, bad shapes, freed tensors", async () => {
     const q = await env.load();
     const rows = 3, cols = 64;
