@@ -8,6 +8,25 @@ import { setCode, setD, setScale } from "./unpacked";
 
 export const Q5_K_BYTES = 176;
 
+// 16 values: nibbles `codes` plus 16 where bit u of the fifth-bit bytes h is set, as d * q - m.
+// @ts-ignore: decorator
+@inline function fifth16(out: usize, codes: v128, h: v128, u: i32, d: f32, m: f32): void {
+  const bit = i8x16.splat(<i8>u);
+  affine16(out, i8x16.add(codes, v128.and(i8x16.eq(v128.and(h, bit), bit), byteConst(16))), d, m);
+}
+
+// The 64 values of groups i, i + 1 (i even): nibbles at ql, fifth bits 1 << i and 2 << i of qh.
+// @ts-ignore: decorator
+@inline function sixtyFour(out: usize, ql: usize, qh: usize, scales: usize, i: i32, d: f32, dmin: f32): void {
+  const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
+  const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
+  const v0 = v128.load(ql), v1 = v128.load(ql, 16), h0 = v128.load(qh), h1 = v128.load(qh, 16);
+  fifth16(out, lowNibbles(v0), h0, 1 << i, d1, m1);
+  fifth16(out + 64, lowNibbles(v1), h1, 1 << i, d1, m1);
+  fifth16(out + 128, highNibbles(v0), h0, 2 << i, d2, m2);
+  fifth16(out + 192, highNibbles(v1), h1, 2 << i, d2, m2);
+}
+
 export function dequantizeQ5_K(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * Q5_K_BYTES;
@@ -15,26 +34,18 @@ export function dequantizeQ5_K(src: usize, y: usize, blocks: i32): void {
     const scales = block + 4, qh = block + 16;
     let ql = block + 48;
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) {
+      // The four 64-value steps written out, so that scale indices and bits are constants.
+      sixtyFour(out, ql, qh, scales, 0, d, dmin);
+      sixtyFour(out + 256, ql + 32, qh, scales, 2, d, dmin);
+      sixtyFour(out + 512, ql + 64, qh, scales, 4, d, dmin);
+      sixtyFour(out + 768, ql + 96, qh, scales, 6, d, dmin);
+      continue;
+    }
     let u1 = 1, u2 = 2;
     for (let i = 0; i < 8; i += 2) {
       const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
       const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
-      if (ASC_FEATURE_SIMD) {
-        const sixteen = byteConst(16), zero = i8x16.splat(0);
-        for (let l = 0; l < 32; l += 16) {
-          const v = v128.load(ql + <usize>l), h = v128.load(qh + <usize>l);
-          // The fifth bit: 16 where (h & u) != 0.
-          const h1 = v128.and(i8x16.ne(v128.and(h, i8x16.splat(<i8>u1)), zero), sixteen);
-          const h2 = v128.and(i8x16.ne(v128.and(h, i8x16.splat(<i8>u2)), zero), sixteen);
-          affine16(out + (<usize>l << 2), i8x16.add(lowNibbles(v), h1), d1, m1);
-          affine16(out + (<usize>(l + 32) << 2), i8x16.add(highNibbles(v), h2), d2, m2);
-        }
-        ql += 32;
-        out += 256;
-        u1 <<= 2;
-        u2 <<= 2;
-        continue;
-      }
       for (let l = 0; l < 32; l++) {
         const c = <i32>load<u8>(ql + <usize>l), h = <i32>load<u8>(qh + <usize>l);
         store<f32>(out + (<usize>l << 2), d1 * <f32>((c & 0xf) + (h & u1 ? 16 : 0)) - m1);
