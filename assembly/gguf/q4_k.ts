@@ -8,6 +8,18 @@ import { setCode, setD, setScale } from "./unpacked";
 
 export const Q4_K_BYTES = 144;
 
+// The 64 values of groups i, i + 1 (i even) from the 32 nibble bytes at q.
+// @ts-ignore: decorator
+@inline function sixtyFour(out: usize, q: usize, scales: usize, i: i32, d: f32, dmin: f32): void {
+  const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
+  const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
+  const v = v128.load(q), w = v128.load(q, 16);
+  affine16(out, lowNibbles(v), d1, m1);
+  affine16(out + 64, lowNibbles(w), d1, m1);
+  affine16(out + 128, highNibbles(v), d2, m2);
+  affine16(out + 192, highNibbles(w), d2, m2);
+}
+
 export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * Q4_K_BYTES;
@@ -15,21 +27,21 @@ export function dequantizeQ4_K(src: usize, y: usize, blocks: i32): void {
     const scales = block + 4;
     let q = block + 16;
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) {
+      // The four 64-value steps written out, so that the scale indices are constants.
+      sixtyFour(out, q, scales, 0, d, dmin);
+      sixtyFour(out + 256, q + 32, scales, 2, d, dmin);
+      sixtyFour(out + 512, q + 64, scales, 4, d, dmin);
+      sixtyFour(out + 768, q + 96, scales, 6, d, dmin);
+      continue;
+    }
     for (let i = 0; i < 8; i += 2) {
       const d1 = d * <f32>kScale(scales, i), m1 = dmin * <f32>kMin(scales, i);
       const d2 = d * <f32>kScale(scales, i + 1), m2 = dmin * <f32>kMin(scales, i + 1);
-      if (ASC_FEATURE_SIMD) {
-        const v = v128.load(q), w = v128.load(q, 16);
-        affine16(out, lowNibbles(v), d1, m1);
-        affine16(out + 64, lowNibbles(w), d1, m1);
-        affine16(out + 128, highNibbles(v), d2, m2);
-        affine16(out + 192, highNibbles(w), d2, m2);
-      } else {
-        for (let l = 0; l < 32; l++) {
-          const c = <i32>load<u8>(q + <usize>l);
-          store<f32>(out + (<usize>l << 2), d1 * <f32>(c & 0xf) - m1);
-          store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>(c >> 4) - m2);
-        }
+      for (let l = 0; l < 32; l++) {
+        const c = <i32>load<u8>(q + <usize>l);
+        store<f32>(out + (<usize>l << 2), d1 * <f32>(c & 0xf) - m1);
+        store<f32>(out + (<usize>(l + 32) << 2), d2 * <f32>(c >> 4) - m2);
       }
       q += 32;
       out += 256;
