@@ -22,7 +22,7 @@ export const IQ2_S_BYTES = 82;
   signedEight(out + 32, g1, g1 + 16, masks + (<usize>load<u8>(block + 35 + <usize>k) << 5), vd);
 }
 
-// 32 values (8k .. 8k + 31) with scale byte sc, their grid offsets in lanes 4 h .. 4 h + 3 of at.
+// Values 8k .. 8k + 31 of a block, their grid offsets in lanes 4 h .. 4 h + 3 of at.
 // @ts-ignore: decorator
 @inline function thirtyTwo(grid: usize, masks: usize, block: usize, at: v128, h: i32, k: i32, d: f32, out: usize): void {
   const sc = <i32>load<u8>(block + 74 + <usize>(k >> 2));
@@ -53,7 +53,7 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
     if (ASC_FEATURE_SIMD) {
-      // Grid offsets 8 at a time (one at a time they cost a third of the time), then the 16-value
+      // Grid offsets 8 at a time (one at a time they took about a quarter of the time), then the 16-value
       // steps of 64 values written out: as loops they ran slower.
       for (let p = 0; p < 4; p++) {
         const at = offsets(block, p);

@@ -28,7 +28,7 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
       const aux = load<u32>(q, 4);
       const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.25;
       if (ASC_FEATURE_SIMD) {
-        // The two 16-value steps written out: as a two-step loop they ran slower.
+        // The four 8-value steps written out: as a loop they ran slower.
         const vd = f32x4.splat(db);
         eight(grid, masks, q, aux, 0, vd, out);
         eight(grid, masks, q, aux, 1, vd, out + 32);

@@ -27,7 +27,7 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
       const aux = load<u32>(block + 66 + (<usize>ib << 2));
       const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.5;
       if (ASC_FEATURE_SIMD) {
-        // The two 16-value steps written out: as a two-step loop they ran slower.
+        // The four 8-value steps written out: as a loop they ran slower.
         const vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
         eight(grid, masks, q, aux, 0, vd, out);
         eight(grid, masks, q, aux, 1, vd, out + 32);

@@ -19,7 +19,6 @@ export function dequantizeQ2_K(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * Q2_K_BYTES;
     const d = loadF16(block + 80), dmin = loadF16(block + 82);
     let out = y + (<usize>b << 10);
-    let is = 0;
     if (ASC_FEATURE_SIMD) {
       // Each 128 values' eight 16-value steps written out: as loops they kept V8's loop overheads.
       for (let n = 0; n < 2; n++) {
@@ -36,6 +35,7 @@ export function dequantizeQ2_K(src: usize, y: usize, blocks: i32): void {
       }
       continue;
     }
+    let is = 0;
     for (let n = 0; n < 2; n++) {
       const q = block + 16 + <usize>n * 32;
       for (let shift = 0; shift < 8; shift += 2) {

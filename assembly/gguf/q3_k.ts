@@ -33,7 +33,6 @@ export function dequantizeQ3_K(src: usize, y: usize, blocks: i32): void {
     const d = loadF16(block + 108);
     const hm = block, scales = block + 96;
     let out = y + (<usize>b << 10);
-    let is = 0, m = 1;
     if (ASC_FEATURE_SIMD) {
       // All eight 32-value steps written out, so that shifts, masks and scale indices are
       // constants (as loops it ran 1.3x slower).
@@ -51,6 +50,7 @@ export function dequantizeQ3_K(src: usize, y: usize, blocks: i32): void {
       thirtyTwo(out + 896, lo, hi, hlo, hhi, 6, 128, scales, 14, d);
       continue;
     }
+    let is = 0, m = 1;
     for (let n = 0; n < 2; n++) {
       const q = block + 32 + <usize>n * 32;
       for (let shift = 0; shift < 8; shift += 2) {
