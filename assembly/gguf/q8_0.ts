@@ -19,13 +19,16 @@ export const Q8_0_BYTES = 34;
 }
 
 // code4 where 1/d is finite, so |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v))
-// (checked for every float from 0.5 to 128; below 0.5 the sum stays under 1), and the integer r
-// comes out of r + 1.5 * 2^23's low mantissa bits: V8's saturating conversion is several instructions.
+// (checked for every float from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build
+// truncates to integers in one instruction (the same integer on every engine for values in range);
+// the SIMD build takes the integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's
+// saturating conversion is several instructions.
 // @ts-ignore: decorator
 @inline function code4Finite(x: v128, id: v128): v128 {
   const v = f32x4.mul(x, id);
-  const t = f32x4.trunc(f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997))));
-  return i32x4.sub(f32x4.add(t, f32x4.splat(12582912)), i32x4.splat(0x4b400000));
+  const w = f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997)));
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_trunc_f32x4_s(w);
+  return i32x4.sub(f32x4.add(f32x4.trunc(w), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
 }
 
 export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {

@@ -1,16 +1,22 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
-import { narrowBytes, nearestInt, nearestInt4, signedMax, sumFour } from "./common";
+import { narrowBytes, nearestInt, signedMax, sumFour } from "./common";
 
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
 
+// nearestInt4 of |v| <= 127 (iscale * x, finite): v + 1.5 * 2^23 keeps its exponent, so the integer
+// is its bits less those of 1.5 * 2^23, with no mask for the mantissa.
+// @ts-ignore: decorator
+@inline function code4(iscale: v128, x: v128): v128 {
+  return i32x4.sub(f32x4.add(f32x4.mul(iscale, x), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
+}
+
 // The codes of 16 values at p.
 // @ts-ignore: decorator
 @inline function codes16(p: usize, iscale: v128): v128 {
-  return narrowBytes(nearestInt4(f32x4.mul(iscale, v128.load(p))), nearestInt4(f32x4.mul(iscale, v128.load(p, 16))),
-    nearestInt4(f32x4.mul(iscale, v128.load(p, 32))), nearestInt4(f32x4.mul(iscale, v128.load(p, 48))));
+  return narrowBytes(code4(iscale, v128.load(p)), code4(iscale, v128.load(p, 16)), code4(iscale, v128.load(p, 32)), code4(iscale, v128.load(p, 48)));
 }
 
 // 16 codes' partial sums in four lanes.
