@@ -1,7 +1,7 @@
 // Q8_K: the activation format of the K-quants and i-quants. Blocks of 256: float32 d, 256 int8
 // codes, 16 int16 sums of 16 codes each; x = q * d. ggml's reference quantizer scales by the value m
 // of largest magnitude: q = min(127, nearest(-127 / m * x)), d = 1 / (-127 / m).
-import { narrowBytes, nearestInt, signedMax, sumFour } from "./common";
+import { narrowBytes, nearestInt, signedMax, storeScaled16, sumFour } from "./common";
 
 export const Q8_K_BLOCK = 256;
 export const Q8_K_BYTES = 292;
@@ -69,6 +69,11 @@ export function dequantizeQ8_K(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * Q8_K_BYTES;
     const out = y + <usize>b * (Q8_K_BLOCK << 2);
     const d = load<f32>(block);
+    if (ASC_FEATURE_SIMD) {
+      const vd = f32x4.splat(d);
+      for (let j = 0; j < Q8_K_BLOCK; j += 16) storeScaled16(out + (<usize>j << 2), v128.load(block + 4 + <usize>j), vd);
+      continue;
+    }
     for (let j = 0; j < Q8_K_BLOCK; j++) store<f32>(out + (<usize>j << 2), d * <f32>load<i8>(block + 4 + <usize>j));
   }
 }
