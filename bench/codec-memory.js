@@ -5,10 +5,9 @@
 // overlap. The bench's own beyond-cache cases (64 MiB) stay inside the L3 of such hosts.
 //
 //   node bench/codec-memory.js [--log2 N] [--build simd|scalar] [TYPE...]   (default: every block type)
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { GGUF_TYPES, load } from "../dist/entry/node.js";
 import { floats } from "./data.js";
+import { rawBuild } from "./raw-build.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -21,15 +20,7 @@ const n = 2 ** log2, tile = 2 ** 20; // the blocks of `tile` values, repeated
 const byName = new Map(GGUF_TYPES.map((t) => [t.name, t]));
 const names = args.length ? args : GGUF_TYPES.filter((t) => t.blockSize > 1).map((t) => t.name);
 
-const wasm = readFileSync(fileURLToPath(new URL(`../dist/wasm/${build}.wasm`, import.meta.url)));
-const e = (await WebAssembly.instantiate(wasm, {})).instance.exports;
-let top = e.memory.buffer.byteLength;
-const take = (bytes) => {
-  const at = (top + 63) & ~63;
-  top = at + bytes;
-  if (top > e.memory.buffer.byteLength) e.memory.grow(Math.ceil((top - e.memory.buffer.byteLength) / 65536));
-  return at;
-};
+const { e, take } = await rawBuild(build);
 const floatsAt = take(n * 4), blocksAt = take(Math.max(...GGUF_TYPES.map((t) => (n / t.blockSize) * t.blockBytes)));
 const best = (f, ms) => {
   let t = Infinity;

@@ -3,24 +3,13 @@
 // of the same packed bytes. Calls the wasm exports directly, activation packed once (no JS around it).
 //
 //   node bench/gemv-memory.js [TYPE...]     (default Q4_0 Q8_0 Q4_K Q6_K)
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { GGUF_TYPES } from "../dist/entry/node.js";
 import { floats } from "./data.js";
+import { rawBuild } from "./raw-build.js";
 
-const wasm = readFileSync(fileURLToPath(new URL("../dist/wasm/simd.wasm", import.meta.url)));
-const e = (await WebAssembly.instantiate(wasm, {})).instance.exports;
+const { e, take } = await rawBuild("simd");
 const cols = 4096;
 const byName = new Map(GGUF_TYPES.map((t) => [t.name, t]));
-
-// A bump allocator over fresh wasm pages, 64-byte aligned.
-let top = e.memory.buffer.byteLength;
-const take = (bytes) => {
-  const at = (top + 63) & ~63;
-  top = at + bytes;
-  if (top > e.memory.buffer.byteLength) e.memory.grow(Math.ceil((top - e.memory.buffer.byteLength) / 65536));
-  return at;
-};
 
 for (const name of process.argv.slice(2).length ? process.argv.slice(2) : ["Q4_0", "Q8_0", "Q4_K", "Q6_K"]) {
   const type = byName.get(name), act = byName.get(type?.activation ?? "");

@@ -89,6 +89,19 @@ export default function nodeOnly(test) {
     equal(stdout.trim(), "scalar -12");
   });
 
+  test("bench/codec-memory.js and bench/gemv-memory.js run against the built wasm and refuse bad options", async () => {
+    const codec = await node(["bench/codec-memory.js", "--log2", "20", "Q8_0", "IQ2_XXS"]);
+    equal(codec.code, 0, codec.stderr);
+    ok(/^Q8_0 +dequantize +\d+% of write \+ read .*\| quantize +\d+% of read \+ write/m.test(codec.stdout), codec.stdout);
+    ok(/^IQ2_XXS +dequantize +\d+% of write \+ read \([\d.]+ ms/m.test(codec.stdout), codec.stdout);
+    const bad = await node(["bench/codec-memory.js", "--log2", "40"]);
+    ok(bad.code !== 0 && /--log2 takes 20 to 29/.test(bad.stderr), bad.stderr);
+    const notBlock = await node(["bench/codec-memory.js", "--log2", "20", "F16"]);
+    ok(notBlock.code !== 0 && /F16 is not a block type/.test(notBlock.stderr), notBlock.stderr);
+    const gemv = await node(["bench/gemv-memory.js", "Q4_0"]);
+    equal(gemv.code, 0, gemv.stderr);
+    ok(/^Q4_0 +128 rows [\d.]+ G MAC\/s .*4096 rows/m.test(gemv.stdout), gemv.stdout);
+  });
   test("npm start's command reports the host and build, benchmarks with benny, saves and compares JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qsimd-cli-"));
     const file = join(dir, "a.json");
