@@ -106,17 +106,22 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
 }
 
 export function dequantizeQ8_0(src: usize, y: usize, blocks: i32): void {
+  dequantizeQ8(src, y, blocks, Q8_0_BYTES, 2);
+}
+
+/** Q8_0's dequantizer for blocks of `bytes` bytes with the codes at `at` (Q8_1's too). */
+export function dequantizeQ8(src: usize, y: usize, blocks: i32, bytes: usize, at: usize): void {
   for (let b = 0; b < blocks; b++) {
-    const block = src + <usize>b * Q8_0_BYTES;
+    const block = src + <usize>b * bytes;
     const out = y + <usize>b * (Q8_0_BLOCK << 2);
     const d = loadF16(block);
     if (ASC_FEATURE_SIMD) {
       const vd = f32x4.splat(d);
-      storeScaled16(out, v128.load(block + 2), vd);
-      storeScaled16(out + 64, v128.load(block + 18), vd);
+      storeScaled16(out, v128.load(block + at), vd);
+      storeScaled16(out + 64, v128.load(block + at + 16), vd);
       continue;
     }
-    for (let j = 0; j < Q8_0_BLOCK; j++) store<f32>(out + (<usize>j << 2), <f32>load<i8>(block + 2 + <usize>j) * d);
+    for (let j = 0; j < Q8_0_BLOCK; j++) store<f32>(out + (<usize>j << 2), <f32>load<i8>(block + at + <usize>j) * d);
   }
 }
 
