@@ -41,16 +41,18 @@ export function bandwidthApi(ctx: Context) {
         run(1);
         let batch = 1;
         while (batch < MAX_BATCH && run(batch) < 5) batch *= 2;
-        let best = Infinity;
-        let start = performance.now();
-        for (let round = 0; round < 3 || performance.now() - start < ms; round++) {
+        let best = Infinity, rounds = 0;
+        const start = performance.now();
+        while (rounds < 3 || performance.now() - start < ms) {
           const t = run(batch);
           if (t < 2.5 && batch < MAX_BATCH) {
             batch *= 2;
             best = Infinity;
-            round = -1;
-            start = performance.now();
-          } else if (t > 0) best = Math.min(best, t / batch);
+            rounds = 0;
+          } else {
+            if (t > 0) best = Math.min(best, t / batch);
+            rounds++;
+          }
         }
         if (best === Infinity) throw new QsimdError("UNSUPPORTED_OPERATION", "this runtime's timer cannot time a pass");
         if (sink === 0.5) throw new Error("unreachable"); // keeps the checksum alive
