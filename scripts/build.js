@@ -1,6 +1,8 @@
-// npm run build: one AssemblyScript source -> three wasm builds (asc, then a wasm-opt pass), the
-// inline copy of them for `qsimd/inline`, and the TypeScript output.
+// npm run build: one AssemblyScript source -> three wasm builds (asc, a wasm-opt pass, then loop
+// constants hoisted into locals by scripts/hoist-constants.js), the inline copy of them for
+// `qsimd/inline`, and the TypeScript output.
 import asc from "assemblyscript/asc";
+import { hoistConstants } from "./hoist-constants.js";
 import { portableBenchFiles } from "./workerd-serve.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
@@ -37,7 +39,8 @@ for (const [variant, features] of Object.entries(builds)) {
   const out = join(wasmDir, `${variant}.wasm`);
   execFileSync(wasmOpt, [raw, ...features, "-O3", "--strip-debug", "--strip-producers", "-o", out], { stdio: "inherit" });
   rmSync(raw);
-  const bytes = readFileSync(out);
+  const bytes = Buffer.from(hoistConstants(readFileSync(out)));
+  writeFileSync(out, bytes);
   inline[variant] = bytes.toString("base64");
   console.log(`dist/wasm/${variant}.wasm ${bytes.length} bytes`);
 }

@@ -1,10 +1,11 @@
 // Tests that only make sense from Node: other processes, flags, the package's exports map, the CLI.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { equal, ok } from "../lib/assert.js";
+import { hoistConstants } from "../../scripts/hoist-constants.js";
 import ggufCli from "./gguf-cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,6 +27,26 @@ for (const variant of [undefined, "relaxed", "simd", "scalar"]) {
 }
 console.log(JSON.stringify(out));
 `;
+
+const binaryen = join(root, "node_modules", "binaryen", "bin");
+const wasmAs = join(binaryen, "wasm-as"), wasmDis = join(binaryen, "wasm-dis");
+
+// v128.const instructions inside loops, counted in binaryen's own disassembly of the module at path
+// (not with the decoder of scripts/hoist-constants.js).
+async function constsInLoops(path) {
+  const { code, stdout, stderr } = await node([wasmDis, path], { maxBuffer: 1 << 28 });
+  equal(code, 0, stderr);
+  const loops = [];
+  let depth = 0, count = 0;
+  for (const [token] of stdout.replace(/"(?:[^"\\]|\\.)*"/g, "").matchAll(/\(loop|v128\.const|[()]/g)) {
+    if (token === ")") {
+      if (loops.at(-1) === depth) loops.pop();
+      depth--;
+    } else if (token === "v128.const") count += loops.length > 0;
+    else if (++depth && token === "(loop") loops.push(depth);
+  }
+  return count;
+}
 
 export default function nodeOnly(test) {
   ggufCli(test);
@@ -87,6 +108,50 @@ export default function nodeOnly(test) {
       'import { load } from "qsimd/inline"; const q = await load({ variant: "scalar" }); console.log(q.variant, q.dotI8(Int8Array.of(3), Int8Array.of(-4)))']);
     equal(code, 0, stderr);
     equal(stdout.trim(), "scalar -12");
+  });
+
+  test("the SIMD builds read no v128.const inside a loop; the hoisting pass keeps results and refuses unknown opcodes", async () => {
+    for (const variant of ["simd", "relaxed"]) equal(await constsInLoops(`dist/wasm/${variant}.wasm`), 0, variant);
+    // Two constants in a loop, one outside it, the result stored where JS can read it.
+    const wat = `(module (memory (export "m") 1) (func (export "f") (param $n i32) (local $a v128)
+      (local.set $a (v128.const i32x4 7 7 7 7))
+      (loop $l (local.set $a (i32x4.add (i32x4.mul (local.get $a) (v128.const i32x4 3 3 3 3)) (v128.const i32x4 1 2 3 4)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (v128.store (i32.const 0) (local.get $a))))`;
+    const dir = mkdtempSync(join(tmpdir(), "qsimd-hoist-"));
+    try {
+      writeFileSync(join(dir, "t.wat"), wat);
+      const as = await node([wasmAs, "--enable-simd", join(dir, "t.wat"), "-o", join(dir, "t.wasm")]);
+      equal(as.code, 0, as.stderr);
+      const before = readFileSync(join(dir, "t.wasm")), after = hoistConstants(before);
+      const lanes = async (bytes) => {
+        const { exports } = (await WebAssembly.instantiate(bytes)).instance;
+        exports.f(5);
+        return [...new Int32Array(exports.m.buffer, 0, 4)];
+      };
+      const expected = [1, 2, 3, 4].map((c) => {
+        let v = 7;
+        for (let k = 0; k < 5; k++) v = v * 3 + c;
+        return v;
+      });
+      equal(JSON.stringify(await lanes(before)), JSON.stringify(expected));
+      equal(JSON.stringify(await lanes(after)), JSON.stringify(expected));
+      writeFileSync(join(dir, "after.wasm"), after);
+      equal(await constsInLoops(join(dir, "t.wasm")), 2);
+      equal(await constsInLoops(join(dir, "after.wasm")), 0);
+      // A GC opcode (0xfb) in place of the loop's i32.const 1: refused, not skipped over.
+      const unknown = Uint8Array.from(before);
+      unknown[Buffer.from(before).indexOf(Buffer.of(0x41, 0x01, 0x6b))] = 0xfb;
+      let message = "";
+      try {
+        hoistConstants(unknown);
+      } catch (error) {
+        message = error.message;
+      }
+      ok(/unknown opcode 0xfb/.test(message), message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("bench/codec-memory.js and bench/gemv-memory.js run against the built wasm and refuse bad options", async () => {
