@@ -111,9 +111,10 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
       lo = f32x4.pmin(lo, v128.shuffle<f32>(lo, lo, 2, 3, 0, 1));
       const high = max<f32>(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)), low = min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1));
       if (-low != high) return -low > high ? low : high;
-      // Both signs (or only zeros or NaNs): ggml's strict compare keeps the first value of largest
-      // magnitude. Find the magnitude (max is exact on finite input), then the first lane with it.
-      const top = absMax(x, n), target = f32x4.splat(top);
+      // Both signs (or only zeros and NaNs): ggml's strict compare keeps the first value of largest
+      // magnitude, which is high (NaNs never win a compare, there or in pmax). Find the first lane
+      // with it.
+      const top = high, target = f32x4.splat(top);
       for (let j = 0; j < n; j += 8) {
         const p = x + (<usize>j << 2);
         if (v128.any_true(v128.or(f32x4.eq(f32x4.abs(v128.load(p)), target), f32x4.eq(f32x4.abs(v128.load(p, 16)), target)))) {
