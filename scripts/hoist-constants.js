@@ -1,8 +1,8 @@
-// A post-pass over the SIMD builds: every v128.const inside a loop becomes a local.get of a local set
-// once at the function's entry. wasm-opt folds such locals back into each use, and Deno 2.9's V8
-// (15.0) then builds the 16-byte constant anew at every use inside the loop: the Q8_0 activation
-// quantizer ran at half speed there (1.9x faster hoisted; Q1_0's dequantizer 1.6x). Node 20,
-// Chrome 156, Firefox and Bun ran the same loops equally fast either way.
+// A post-pass over each build (only the SIMD ones hold v128 constants): every v128.const inside a
+// loop becomes a local.get of a local set once at the function's entry. wasm-opt folds such locals
+// back into each use, and Deno 2.9's V8 (15.0) then builds the 16-byte constant anew at every use
+// inside the loop: the Q8_0 activation quantizer ran at half speed there (1.9x faster hoisted; Q1_0's
+// dequantizer 1.6x). Node 20, Chrome 156, Firefox and Bun ran the same loops equally fast either way.
 //
 // Each function body's instructions are decoded only far enough to skip their immediates; an opcode
 // the decoder does not know is an error, never a guess.
@@ -30,7 +30,7 @@ export function hoistConstants(bytes) {
         if (kind === 0) r.u32();
         else if (kind === 1) (r.byte(), limits(r));
         else if (kind === 2) limits(r);
-        else if (kind === 3) r.pos += 2;
+        else if (kind === 3) r.skip(2);
         else throw new Error(`hoistConstants: import kind ${kind}`);
       }
     } else if (id === 3) {
@@ -77,7 +77,7 @@ function rewriteBody(bytes, start, end, params) {
       const sub = r.u32();
       if (sub === 12) {
         if (depth > 0) consts.push({ at, next: r.pos + 16, key: bytes.subarray(r.pos, r.pos + 16).join(",") });
-        r.pos += 16;
+        r.skip(16);
       } else simdImmediates(r, sub);
     } else immediates(r, op);
   }
@@ -105,13 +105,13 @@ function immediates(r, op) {
   else if (op >= 0x28 && op <= 0x3e) (r.u32(), r.u32());
   else if (op === 0x3f || op === 0x40 || op === 0xd0) r.byte();
   else if (op === 0x41 || op === 0x42) r.sleb();
-  else if (op === 0x43) r.pos += 4;
-  else if (op === 0x44) r.pos += 8;
+  else if (op === 0x43) r.skip(4);
+  else if (op === 0x44) r.skip(8);
   else if (op === 0xfc) {
     const sub = r.u32();
     if (sub === 8) (r.u32(), r.byte());
     else if (sub === 9 || sub === 13 || (sub >= 15 && sub <= 17)) r.u32();
-    else if (sub === 10) r.pos += 2;
+    else if (sub === 10) r.skip(2);
     else if (sub === 11) r.byte();
     else if (sub === 12 || sub === 14) (r.u32(), r.u32());
     else if (sub > 7) throw new Error(`hoistConstants: unknown opcode 0xfc ${sub}`);
@@ -122,7 +122,7 @@ function immediates(r, op) {
 
 function simdImmediates(r, sub) {
   if (sub <= 11 || sub === 92 || sub === 93) (r.u32(), r.u32());
-  else if (sub === 13) r.pos += 16;
+  else if (sub === 13) r.skip(16);
   else if (sub >= 21 && sub <= 34) r.byte();
   else if (sub >= 84 && sub <= 91) (r.u32(), r.u32(), r.byte());
   else if (sub > 0x113) throw new Error(`hoistConstants: unknown opcode 0xfd ${sub}`);
