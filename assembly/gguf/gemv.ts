@@ -508,6 +508,8 @@ export function gemvBytes32Four(type: i32, layout: i32, w: usize, rows: i32, n: 
   const rowD = <usize>nblk << 2, qD = <usize>Q * rowD, qC = <usize>Q * <usize>n;
   for (let r = r0; r < r0 + Q; r++) {
     let d0 = w + <usize>r * rowD, m0 = wm + <usize>r * rowD, w0 = wc + <usize>r * <usize>n;
+    // A pointer per row: from w0 + k * qC, V8 reloaded qC from the stack and multiplied at each step.
+    let w1 = w0 + qC, w2 = w1 + qC, w3 = w2 + qC;
     let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
     let a = ac, sums = asum, at: usize = 0;
     for (let g = 0; g < groups; g++) {
@@ -516,10 +518,13 @@ export function gemvBytes32Four(type: i32, layout: i32, w: usize, rows: i32, n: 
       for (let st = 0; st < 8; st++) {
         const v0 = v128.load(a), v1 = v128.load(a, 16);
         p0 = mac(mac(p0, v128.load8x8_s(w0), v0), v128.load8x8_s(w0, 8), v1);
-        p1 = mac(mac(p1, v128.load8x8_s(w0 + qC), v0), v128.load8x8_s(w0 + qC, 8), v1);
-        p2 = mac(mac(p2, v128.load8x8_s(w0 + 2 * qC), v0), v128.load8x8_s(w0 + 2 * qC, 8), v1);
-        p3 = mac(mac(p3, v128.load8x8_s(w0 + 3 * qC), v0), v128.load8x8_s(w0 + 3 * qC, 8), v1);
+        p1 = mac(mac(p1, v128.load8x8_s(w1), v0), v128.load8x8_s(w1, 8), v1);
+        p2 = mac(mac(p2, v128.load8x8_s(w2), v0), v128.load8x8_s(w2, 8), v1);
+        p3 = mac(mac(p3, v128.load8x8_s(w3), v0), v128.load8x8_s(w3, 8), v1);
         w0 += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
         a += 32;
       }
       if (beta != 0) {
