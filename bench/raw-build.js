@@ -2,16 +2,20 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The exports of dist/wasm/<build>.wasm and a bump allocator over fresh pages, 64-byte aligned. */
+/** The exports of dist/wasm/<build>.wasm and a bump allocator over fresh pages (see bumpAllocator). */
 export async function rawBuild(build = "simd") {
   const wasm = readFileSync(fileURLToPath(new URL(`../dist/wasm/${build}.wasm`, import.meta.url)));
   const e = (await WebAssembly.instantiate(wasm, {})).instance.exports;
-  let top = e.memory.buffer.byteLength;
-  const take = (bytes) => {
+  return { e, take: bumpAllocator(e.memory) };
+}
+
+/** take(bytes) -> address: 64-byte aligned blocks past the memory's current end, growing it as needed. */
+export function bumpAllocator(memory) {
+  let top = memory.buffer.byteLength;
+  return (bytes) => {
     const at = (top + 63) & ~63;
     top = at + bytes;
-    if (top > e.memory.buffer.byteLength) e.memory.grow(Math.ceil((top - e.memory.buffer.byteLength) / 65536));
+    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536));
     return at;
   };
-  return { e, take };
 }

@@ -163,9 +163,11 @@ export default function nodeOnly(test) {
     ok(bad.code !== 0 && /--log2 takes 20 to 29/.test(bad.stderr), bad.stderr);
     const notBlock = await node(["bench/codec-memory.js", "--log2", "20", "F16"]);
     ok(notBlock.code !== 0 && /F16 is not a block type/.test(notBlock.stderr), notBlock.stderr);
-    const gemv = await node(["bench/gemv-memory.js", "Q4_0"]);
-    equal(gemv.code, 0, gemv.stderr);
+    // Q8_0 also runs ggml's wasm sequence beside qsimd's kernel; the bench exits 1 if their results disagree.
+    const gemv = await node(["bench/gemv-memory.js", "Q4_0", "Q8_0"]);
+    equal(gemv.code, 0, gemv.stderr + gemv.stdout);
     ok(/^Q4_0 +128 rows [\d.]+ G MAC\/s .*4096 rows/m.test(gemv.stdout), gemv.stdout);
+    ok(/^Q8_0 +128 rows .*ggml's wasm sequence [\d.]+ G MAC\/s: qsimd [\d.]+x \| 4096 rows .*ggml's wasm sequence [\d.]+ G MAC\/s: qsimd [\d.]+x$/m.test(gemv.stdout), gemv.stdout);
   });
   test("npm start's command reports the host and build, benchmarks with benny, saves and compares JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qsimd-cli-"));
