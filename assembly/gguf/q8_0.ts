@@ -1,30 +1,20 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32x4 } from "../convert/f16";
-import { absMax, absMaxLanes, castInt, loadF16, lowBytes, narrowBytes, roundAway, storeF16, storeScaled16, sumFour } from "./common";
+import { absMax, absMaxLanes, castInt, loadF16, narrowBytes, roundAway, storeF16, storeScaled16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
 
-// castInt(roundAway(x * id)) of four values: C's roundf, then its cast (0 for NaN and infinities,
-// whose x86 "integer indefinite" has a zero low byte).
-// @ts-ignore: decorator
-@inline function code4(x: v128, id: v128): v128 {
-  const v = f32x4.mul(x, id), t = f32x4.trunc(v);
-  const up = f32x4.ge(f32x4.abs(f32x4.sub(v, t)), f32x4.splat(0.5));
-  const one = v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(1));
-  const r = f32x4.add(t, v128.and(up, one));
-  return v128.and(i32x4.trunc_sat_f32x4_s(r), f32x4.lt(f32x4.abs(r), f32x4.splat(2147483648)));
-}
-
-// code4 where 1/d is finite, so |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v))
-// (checked for every float from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build
+// castInt(roundAway(x * id)) of four values (C's roundf, then its cast) where 1/d is finite, so
+// |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v)) (checked for every float
+// from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build
 // truncates to integers in one instruction (the same integer on every engine for values in range);
 // the SIMD build takes the integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's
 // saturating conversion is several instructions.
 // @ts-ignore: decorator
-@inline function code4Finite(x: v128, id: v128): v128 {
+@inline function code4(x: v128, id: v128): v128 {
   const v = f32x4.mul(x, id);
   const w = f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997)));
   if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_trunc_f32x4_s(w);
@@ -50,25 +40,35 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
       const src = x + <usize>b * (Q8_0_BLOCK << 2), dst = out + <usize>b * bytes;
       const nd = b + 8 <= blocks ? scalesOfFour(src + 512) : d;
       const nid = inverseOf(nd);
-      const h = f16FromF32x4(d);
-      const finite = i32x4.all_true(f32x4.lt(id, f32x4.splat(Infinity)));
-      const s0 = block8(src, dst, at, v128.shuffle<f32>(id, id, 0, 0, 0, 0), i32x4.extract_lane(h, 0), finite);
-      const s1 = block8(src + 128, dst + bytes, at, v128.shuffle<f32>(id, id, 1, 1, 1, 1), i32x4.extract_lane(h, 1), finite);
-      const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id, id, 2, 2, 2, 2), i32x4.extract_lane(h, 2), finite);
-      const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id, id, 3, 3, 3, 3), i32x4.extract_lane(h, 3), finite);
-      if (sums) {
-        // Lane k: block k's code sum, then fp16(sum * d) four at a time.
-        const hs = f16FromF32x4(f32x4.mul(f32x4.convert_i32x4_s(sumFour(s0, s1, s2, s3)), d));
-        store<u16>(dst + 2, <u16>i32x4.extract_lane(hs, 0));
-        store<u16>(dst + bytes + 2, <u16>i32x4.extract_lane(hs, 1));
-        store<u16>(dst + 2 * bytes + 2, <u16>i32x4.extract_lane(hs, 2));
-        store<u16>(dst + 3 * bytes + 2, <u16>i32x4.extract_lane(hs, 3));
-      }
+      if (i32x4.all_true(f32x4.lt(id, f32x4.splat(Infinity)))) {
+        const h = f16FromF32x4(d);
+        const s0 = block8(src, dst, at, v128.shuffle<f32>(id, id, 0, 0, 0, 0), i32x4.extract_lane(h, 0));
+        const s1 = block8(src + 128, dst + bytes, at, v128.shuffle<f32>(id, id, 1, 1, 1, 1), i32x4.extract_lane(h, 1));
+        const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id, id, 2, 2, 2, 2), i32x4.extract_lane(h, 2));
+        const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id, id, 3, 3, 3, 3), i32x4.extract_lane(h, 3));
+        if (sums) {
+          // Lane k: block k's code sum, then fp16(sum * d) four at a time.
+          const hs = f16FromF32x4(f32x4.mul(f32x4.convert_i32x4_s(sumFour(s0, s1, s2, s3)), d));
+          store<u16>(dst + 2, <u16>i32x4.extract_lane(hs, 0));
+          store<u16>(dst + bytes + 2, <u16>i32x4.extract_lane(hs, 1));
+          store<u16>(dst + 2 * bytes + 2, <u16>i32x4.extract_lane(hs, 2));
+          store<u16>(dst + 3 * bytes + 2, <u16>i32x4.extract_lane(hs, 3));
+        }
+      } else quantizeQ8Blocks(x, out, b, b + 4, bytes, at, sums);
       d = nd;
       id = nid;
     }
   }
-  for (; b < blocks; b++) {
+  quantizeQ8Blocks(x, out, b, blocks, bytes, at, sums);
+}
+
+/**
+ * quantizeQ8's blocks b0 .. b1 - 1 one at a time: the last few, and any four of which one's 1 / d
+ * overflowed (d subnormal: some x * id are then infinite or NaN, and take C's cast). That case had a
+ * vector path of its own; this one is as fast where it matters and keeps the SIMD loop to one path.
+ */
+function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, at: usize, sums: bool): void {
+  for (let b = b0; b < b1; b++) {
     const src = x + <usize>b * (Q8_0_BLOCK << 2);
     const dst = out + <usize>b * bytes;
     const d: f32 = absMax(src, Q8_0_BLOCK) / 127;
@@ -105,18 +105,12 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
   return i32x4.max_s(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
 }
 
-// One block's fp16 d and codes, given 1 / d in every lane; returns its codes' sums in four lanes.
+// One block's fp16 d and codes, given a finite 1 / d in every lane; returns its codes' sums in four lanes.
 // @ts-ignore: decorator
-@inline function block8(src: usize, dst: usize, at: usize, id: v128, h: i32, finite: bool): v128 {
+@inline function block8(src: usize, dst: usize, at: usize, id: v128, h: i32): v128 {
   store<u16>(dst, <u16>h);
-  let lo: v128, hi: v128;
-  if (finite) {
-    lo = narrowBytes(code4Finite(v128.load(src), id), code4Finite(v128.load(src, 16), id), code4Finite(v128.load(src, 32), id), code4Finite(v128.load(src, 48), id));
-    hi = narrowBytes(code4Finite(v128.load(src, 64), id), code4Finite(v128.load(src, 80), id), code4Finite(v128.load(src, 96), id), code4Finite(v128.load(src, 112), id));
-  } else {
-    lo = lowBytes(code4(v128.load(src), id), code4(v128.load(src, 16), id), code4(v128.load(src, 32), id), code4(v128.load(src, 48), id));
-    hi = lowBytes(code4(v128.load(src, 64), id), code4(v128.load(src, 80), id), code4(v128.load(src, 96), id), code4(v128.load(src, 112), id));
-  }
+  const lo = narrowBytes(code4(v128.load(src), id), code4(v128.load(src, 16), id), code4(v128.load(src, 32), id), code4(v128.load(src, 48), id));
+  const hi = narrowBytes(code4(v128.load(src, 64), id), code4(v128.load(src, 80), id), code4(v128.load(src, 96), id), code4(v128.load(src, 112), id));
   v128.store(dst + at, lo);
   v128.store(dst + at, hi, 16);
   return i32x4.extadd_pairwise_i16x8_s(i16x8.add(i16x8.extadd_pairwise_i8x16_s(lo), i16x8.extadd_pairwise_i8x16_s(hi)));
