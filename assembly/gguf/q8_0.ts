@@ -9,10 +9,10 @@ export const Q8_0_BYTES = 34;
 
 // castInt(roundAway(x * id)) of four values (C's roundf, then its cast) where 1/d is finite, so
 // |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v)) (checked for every float
-// from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build
-// truncates to integers in one instruction (the same integer on every engine for values in range);
-// the SIMD build takes the integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's
-// saturating conversion is several instructions.
+// from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build truncates to integers in one
+// instruction (the same integer on every engine for values in range); the SIMD build takes the
+// integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's saturating conversion is several
+// instructions.
 // @ts-ignore: decorator
 @inline function code4(x: v128, id: v128): v128 {
   const v = f32x4.mul(x, id);
