@@ -59,14 +59,14 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 /**
  * max |x| over n floats, as ggml's MAX(amax, |x|) accumulates it. For finite values (quantizers are
  * only handed finite input) the order does not matter, so SIMD builds take four lanes at a time, as
- * integers: the bits of non-negative floats order as the floats do, and i32x4.max_s is one x86
+ * integers: the bits of non-negative floats order as the floats do, and i32x4.max_u is one x86
  * instruction where f32x4.max (NaN and signed-zero rules) is several.
  */
 // @ts-ignore: decorator
 @inline export function absMax(x: usize, n: i32): f32 {
   let amax: f32 = 0;
   if (ASC_FEATURE_SIMD) {
-    if ((n & 7) == 0) {
+    if ((n & 15) == 0) {
       const m = absMaxLanes(x, n);
       return reinterpret<f32>(max(max(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3))));
     }
@@ -78,15 +78,21 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return amax;
 }
 
-/** absMax of n floats (a multiple of 8) in four lanes, as float bits. */
+/**
+ * absMax of n floats (a multiple of 16) in four lanes, as float bits. The bits shifted left by one
+ * (the sign dropped) order as unsigned integers as the magnitudes do: V8 builds f32x4.abs's mask
+ * anew at every use (three instructions), the shift is one.
+ */
 // @ts-ignore: decorator
 @inline export function absMaxLanes(x: usize, n: i32): v128 {
-  let m0 = i32x4.splat(0), m1 = i32x4.splat(0);
-  for (let j = 0; j < n; j += 8) {
-    m0 = i32x4.max_s(m0, f32x4.abs(v128.load(x + (<usize>j << 2))));
-    m1 = i32x4.max_s(m1, f32x4.abs(v128.load(x + (<usize>j << 2), 16)));
+  let m = i32x4.splat(0);
+  for (let j = 0; j < n; j += 16) {
+    const p = x + (<usize>j << 2);
+    const a = i32x4.max_u(i32x4.shl(v128.load(p), 1), i32x4.shl(v128.load(p, 16), 1));
+    const b = i32x4.max_u(i32x4.shl(v128.load(p, 32), 1), i32x4.shl(v128.load(p, 48), 1));
+    m = i32x4.max_u(m, i32x4.max_u(a, b));
   }
-  return i32x4.max_s(m0, m1);
+  return i32x4.shr_u(m, 1);
 }
 
 /** The first value of largest magnitude (ggml: `if (amax < fabsf(v)) { amax = fabsf(v); max = v; }`). */
@@ -222,12 +228,13 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 export function firstNonFinite(x: usize, n: i32): i32 {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const inf = f32x4.splat(Infinity);
+    // Bits shifted left by one (sign dropped) are 0xff000000 or more exactly for infinities and NaNs,
+    // so one unsigned max of 16 and one compare decide (see absMaxLanes on f32x4.abs).
     for (; i + 16 <= n; i += 16) {
       const p = x + (<usize>i << 2);
-      const ok = v128.and(v128.and(f32x4.lt(f32x4.abs(v128.load(p)), inf), f32x4.lt(f32x4.abs(v128.load(p, 16)), inf)),
-        v128.and(f32x4.lt(f32x4.abs(v128.load(p, 32)), inf), f32x4.lt(f32x4.abs(v128.load(p, 48)), inf)));
-      if (!i32x4.all_true(ok)) break; // the scalar loop below finds which
+      const m = i32x4.max_u(i32x4.max_u(i32x4.shl(v128.load(p), 1), i32x4.shl(v128.load(p, 16), 1)),
+        i32x4.max_u(i32x4.shl(v128.load(p, 32), 1), i32x4.shl(v128.load(p, 48), 1)));
+      if (v128.any_true(i32x4.ge_u(m, i32x4.splat(0xff000000)))) break; // the scalar loop below finds which
     }
   }
   for (; i < n; i++) {

@@ -358,6 +358,19 @@ export default function gguf(test, env) {
     await rejects(() => q.quantize("Q4_K", new Float32Array(256), { imatrix: new Float64Array(256) }), "INVALID_ARGUMENT", /imatrix must be a Float32Array/);
     await rejects(() => q.dequantize("Q8_0", new Uint8Array(33), 32), "LENGTH_MISMATCH", /32 Q8_0 values take 34 bytes, got 33/);
     await rejects(() => q.dequantize("Q8_0", new Int8Array(34), 32), "INVALID_ARGUMENT", /bytes must be a Uint8Array/);
+    // Every kind of non-finite value, at every position of the vector scan's chunks and the scalar
+    // tail, after a non-finite value later on: the first one is named. The largest finite floats pass.
+    const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+    const nonFinite = [0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0xffffffff].map((b) => ((bits[0] = b), f[0]));
+    for (const at of [0, 5, 15, 16, 47, 63, 64, 95]) {
+      const x = new Float32Array(96).fill(-3.4028234663852886e38);
+      x[95] = NaN;
+      for (const v of nonFinite) {
+        x[at] = v;
+        await rejects(() => q.quantize("Q8_0", x), "INVALID_ARGUMENT", new RegExp(`x\\[${at}\\] is (NaN|-?Infinity)`));
+      }
+    }
+    equal(q.quantize("Q8_0", Float32Array.of(...new Array(16).fill(3.4028234663852886e38), ...new Array(16).fill(-3.4028234663852886e38))).length, 34);
     // Subnormal inputs make 1/d overflow in ggml's formula; the result follows C's cast, never a trap.
     const tiny = new Float32Array(32).fill(1e-40);
     equal(q.quantize("Q8_0", tiny).length, 34);
