@@ -5,7 +5,8 @@
 // dequantizer 1.6x). Node 20, Chrome 156, Firefox and Bun ran the same loops equally fast either way.
 //
 // Each function body's instructions are decoded only far enough to skip their immediates; an opcode
-// the decoder does not know is an error, never a guess.
+// the decoder does not know is an error, never a guess. So is memory.grow: the kernels must not
+// allocate (see src/memory.ts), and only AssemblyScript's runtime would grow memory.
 
 /** Returns the module with the in-loop v128 constants of each function hoisted into locals. */
 export function hoistConstants(bytes) {
@@ -79,6 +80,10 @@ function rewriteBody(bytes, start, end, params) {
         if (depth > 0) consts.push({ at, next: r.pos + 16, key: bytes.subarray(r.pos, r.pos + 16).join(",") });
         r.skip(16);
       } else simdImmediates(r, sub);
+    } else if (op === 0x40) {
+      // Only AssemblyScript's runtime grows memory: some kernel allocates, in memory above
+      // heapBase that the TypeScript side owns.
+      throw new Error("hoistConstants: memory.grow in a kernel: something allocates (an array literal inside a function?)");
     } else immediates(r, op);
   }
   if (r.pos !== end) throw new Error("hoistConstants: function body overran");
@@ -103,7 +108,7 @@ function immediates(r, op) {
   } else if (op === 0x11) (r.u32(), r.u32());
   else if (op === 0x1c) r.skip(r.u32());
   else if (op >= 0x28 && op <= 0x3e) (r.u32(), r.u32());
-  else if (op === 0x3f || op === 0x40 || op === 0xd0) r.byte();
+  else if (op === 0x3f || op === 0xd0) r.byte();
   else if (op === 0x41 || op === 0x42) r.sleb();
   else if (op === 0x43) r.skip(4);
   else if (op === 0x44) r.skip(8);

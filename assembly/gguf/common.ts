@@ -1,10 +1,15 @@
 // Helpers the GGUF block formats share.
 import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 
-/** ggml stores block scales as IEEE half; the same rounding as f32ToF16. */
+/**
+ * ggml stores block scales as IEEE half; the same rounding as f32ToF16. A NaN scale can only come
+ * out of a quantizer's own arithmetic (inf / inf or inf * 0 on rows near 1e30: its input is
+ * finite), and such a NaN's sign is the hardware's: set on x86, where ggml's vectors were made,
+ * clear on Arm. It is stored as x86's, 0xfe00, on every machine.
+ */
 // @ts-ignore: decorator
 @inline export function storeF16(p: usize, v: f32): void {
-  store<u16>(p, <u16>f16FromF32Bits(reinterpret<u32>(v)));
+  store<u16>(p, v != v ? 0xfe00 : <u16>f16FromF32Bits(reinterpret<u32>(v)));
 }
 
 // @ts-ignore: decorator

@@ -57,6 +57,7 @@ import { unpackIQ3_XXS } from "./iq3_xxs";
 import { unpackIQ3_S } from "./iq3_s";
 import { unpackIQ1_S } from "./iq1_s";
 import { unpackIQ1_M } from "./iq1_m";
+import { canonicalNaNs } from "./nan";
 
 const SCALES = 1, MINS = 2, OFFSET = 4, NIBBLES = 8, TABLE = 16, WIDE = 32;
 const ACT_Q8_0 = 0, ACT_Q8_1 = 1, ACT_Q8_K = 2;
@@ -436,6 +437,7 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
       else gemvBytes256(type, layout, w, rows, n, act, y2, r2, r1);
     }
   }
+  canonicalNaNs(y, r1 - r0);
 }
 
 /**
@@ -460,6 +462,8 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
     else if (layout & WIDE) gemm2Bytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else gemm2Bytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
   }
+  canonicalNaNs(y, r1 - r0);
+  canonicalNaNs(y2, r1 - r0);
 }
 
 // One function per code kind, block size and dot instruction: each is the generic kernel with all

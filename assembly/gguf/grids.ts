@@ -387,10 +387,14 @@ const FLOAT_GRIDS = memory.data((256 * 8 + 512 * 8 + 1024 * 8 + 256 * 4 + 512 * 
 const SIGN_MASKS = memory.data((256 + 128) * 32, 16);
 let made = 0;
 
+// Where each grid's floats start in FLOAT_GRIDS, in floats. Static data: an array literal inside the
+// function was a fresh allocation at every call, from an allocator whose memory the TypeScript
+// side owns (it overwrote resident tensors).
+const GRID_OFFSETS = memory.data<i32>([0, 256 * 8, 768 * 8, 1792 * 8, 1792 * 8 + 256 * 4]);
+
 /** Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) as f32 lanes: 32-byte IQ2 entries, 16-byte IQ3 entries. */
 export function floatGrid(g: i32): usize {
-  const offsets: StaticArray<i32> = [0, 256 * 8, 768 * 8, 1792 * 8, 1792 * 8 + 256 * 4];
-  const at = FLOAT_GRIDS + (<usize>unchecked(offsets[g]) << 2);
+  const at = FLOAT_GRIDS + (<usize>load<i32>(GRID_OFFSETS + (<usize>g << 2)) << 2);
   if (made & (1 << g)) return at;
   if (g < 3) {
     const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;

@@ -13,9 +13,14 @@ export const IQ1_M_BYTES = 56;
 
 // @ts-ignore: decorator
 @inline function superScale(block: usize): f32 {
+  return reinterpretF16(superScaleBits(block));
+}
+
+/** The fp16 bits of d, kept in the top nibbles of the four scale words. */
+// @ts-ignore: decorator
+@inline export function superScaleBits(block: usize): i32 {
   const s = block + 48;
-  const bits = (<i32>load<u16>(s) >> 12) | ((<i32>load<u16>(s, 2) >> 8) & 0x00f0) | ((<i32>load<u16>(s, 4) >> 4) & 0x0f00) | (<i32>load<u16>(s, 6) & 0xf000);
-  return reinterpretF16(bits);
+  return (<i32>load<u16>(s) >> 12) | ((<i32>load<u16>(s, 2) >> 8) & 0x00f0) | ((<i32>load<u16>(s, 4) >> 4) & 0x0f00) | (<i32>load<u16>(s, 6) & 0xf000);
 }
 
 // Scale 2 s + 1 of values 16 k .. 16 k + 15.

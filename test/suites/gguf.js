@@ -344,6 +344,37 @@ export default function gguf(test, env) {
     sameBits(q.dequantize(8, q.quantize("Q8_0", new Float32Array(32).fill(127 / 128)), 32), new Float32Array(32).fill(127 / 128));
   });
 
+  test("kernels allocate nothing: many grid dequantizations leave a resident tensor's bytes intact", async () => {
+    // An array literal inside a kernel once allocated 48 bytes a call from AssemblyScript's runtime,
+    // walking over the memory the TypeScript side owns; 12000 calls reach well past the scratch area.
+    const q = await env.load();
+    const w = Float32Array.from({ length: 64 * 256 }, (_, i) => Math.sin(i) * 3), a = Float32Array.from({ length: 256 }, (_, i) => Math.cos(i));
+    const t = q.tensor("Q8_0", q.quantize("Q8_0", w), [64, 256]);
+    const before = t.matvec(a);
+    const bytes = q.quantize("IQ2_XXS", w.subarray(0, 256), { imatrix: new Float32Array(256).fill(1) }), first = q.dequantize("IQ2_XXS", bytes, 256);
+    for (let i = 0; i < 12000; i++) q.dequantize("IQ2_XXS", bytes, 256);
+    sameBits(q.dequantize("IQ2_XXS", bytes, 256), first, "dequantized");
+    sameBits(t.matvec(a), before, "matvec after the dequantizations");
+    t.free();
+  });
+
+  test("NaNs: an infinite scale makes x86's NaN on every machine, a NaN scale carries its own", async () => {
+    const q = await env.load();
+    // Q8_0 blocks: +inf scale over codes 0 and 1, then a positive quiet NaN scale (0x7e01).
+    const bytes = new Uint8Array(68);
+    bytes.set([0x00, 0x7c], 0);
+    bytes[3] = 1;
+    bytes.set([0x01, 0x7e], 34);
+    const bits = new Uint32Array(q.dequantize("Q8_0", bytes, 64).buffer);
+    equal(bits[0].toString(16), "ffc00000");
+    equal(bits[1].toString(16), "7f800000");
+    equal(bits[32].toString(16), "7fc02000");
+    const y = q.tensor("Q8_0", bytes, [2, 32]).matvec(new Float32Array(32).fill(1));
+    // Row 0 sums to 1 * inf; row 1's NaN total, whatever the order of the sums, is x86's NaN.
+    equal(new Uint32Array(y.buffer)[0].toString(16), "7f800000");
+    equal(new Uint32Array(y.buffer)[1].toString(16), "ffc00000");
+  });
+
   test("bad GGUF input throws precise QsimdErrors", async () => {
     const q = await env.load();
     await rejects(() => q.quantize("Q4_7", new Float32Array(32)), "UNKNOWN_TYPE", /"Q4_7" is not a GGUF tensor type/);
