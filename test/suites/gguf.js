@@ -369,7 +369,8 @@ export default function gguf(test, env) {
     equal(bits[0].toString(16), "ffc00000");
     equal(bits[1].toString(16), "7f800000");
     equal(bits[32].toString(16), "7fc02000");
-    const y = q.tensor("Q8_0", bytes, [2, 32]).matvec(new Float32Array(32).fill(1));
+    const t = q.tensor("Q8_0", bytes, [2, 32]), y = t.matvec(new Float32Array(32).fill(1));
+    t.free();
     // Row 0 sums to 1 * inf; row 1's NaN total, whatever the order of the sums, is x86's NaN.
     equal(new Uint32Array(y.buffer)[0].toString(16), "7f800000");
     equal(new Uint32Array(y.buffer)[1].toString(16), "ffc00000");
