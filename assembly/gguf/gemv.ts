@@ -453,6 +453,7 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
   if (!ASC_FEATURE_SIMD || (layout & NIBBLES)) {
     ggufGemv(type, w, rows, n, act, y, r0, r1);
     ggufGemv(type, w, rows, n, act2, y2, r0, r1);
+    return;
   } else if (relaxedOf(type)) {
     if (F == 32) gemm2RelaxedBytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else if (layout & WIDE) gemm2RelaxedBytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);

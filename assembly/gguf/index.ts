@@ -121,9 +121,8 @@ export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32,
 
 export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bool {
   if (!dequantizeBlocks(type, src, y, 0)) return false;
-  // A chunk at a time, each followed by the pass for the NaNs an infinite scale makes (nan.ts)
-  // while its blocks are still in L1 (a pass over the whole output afterwards cost 5-35%).
-  // MXFP4's and NVFP4's scale formats have no infinity.
+  // A chunk at a time, each followed by nan.ts's pass for the NaNs an infinite scale makes, while
+  // the chunk's blocks and floats are still in cache. MXFP4's and NVFP4's scales have no infinity.
   const bytes = <usize>ggufBlockBytes(type), per = ggufBlockSize(type), chunk = 4096 / per;
   for (let c = 0; c < blocks; c += chunk) {
     const k = min(chunk, blocks - c), s = src + <usize>c * bytes, o = y + <usize>c * (<usize>per << 2);
