@@ -27,6 +27,12 @@ const runtimes = [
   { name: "webkit", command: jsc, args: ["-m", "test/drivers/jsc.js", ...jscArgs], expect: "simd" },
   { name: "webkit-no-simd", command: jsc, args: ["--useWasmSIMD=false", "-m", "test/drivers/jsc.js", ...jscArgs], expect: "scalar" },
 ];
+// Arm: Debian's arm64 Node under qemu (.ci/arm64-node puts it at ARM64_ROOT), for the vector
+// suites only. CI always runs it; elsewhere only where that Node is unpacked.
+const arm64 = process.env.ARM64_ROOT ?? "/tmp/qsimd-arm64";
+if (ci || existsSync(`${arm64}/usr/bin/node`)) {
+  runtimes.push({ name: "node-arm64", command: "qemu-aarch64-static", args: ["-L", arm64, `${arm64}/usr/bin/node`, "test/drivers/arm64.js"], expect: "simd" });
+}
 
 const only = process.argv.slice(2);
 const selected = only.length ? runtimes.filter((r) => only.includes(r.name)) : runtimes;

@@ -29,7 +29,7 @@ import { dequantizeIQ3_S, IQ3_S_BYTES, quantizeIQ3_S } from "./iq3_s";
 import { familyOf, resetSearch, searchFailed, useWorkspace, workspaceBytes } from "./iqsearch";
 import { dequantizeIQ1_S, IQ1_S_BYTES, quantizeIQ1_S } from "./iq1_s";
 import { dequantizeIQ1_M, IQ1_M_BYTES, quantizeIQ1_M } from "./iq1_m";
-import { FLOAT_SCALE, HALF_SCALES, IQ1_M_SCALE, signMadeNaNs } from "./nan";
+import { FLOAT_SCALE, HALF_SCALES, IQ1_M_SCALE, madeNaNsLackSign, signMadeNaNs } from "./nan";
 export { firstNonFinite } from "./common";
 
 const Q4_0: i32 = 2, Q4_1: i32 = 3, Q5_0: i32 = 6, Q5_1: i32 = 7, Q8_0: i32 = 8, Q8_1: i32 = 9;
@@ -120,6 +120,7 @@ export function ggufQuantizeWeighted(type: i32, x: usize, out: usize, rows: i32,
 }
 
 export function ggufDequantize(type: i32, src: usize, y: usize, blocks: i32): bool {
+  if (!madeNaNsLackSign()) return dequantizeBlocks(type, src, y, blocks);
   if (!dequantizeBlocks(type, src, y, 0)) return false;
   // A chunk at a time, each followed by nan.ts's pass for the NaNs an infinite scale makes, while
   // the chunk's blocks and floats are still in cache. MXFP4's and NVFP4's scales have no infinity.

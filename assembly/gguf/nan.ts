@@ -7,6 +7,17 @@ import { superScaleBits } from "./iq1_m";
 
 export const HALF_SCALES = 0, FLOAT_SCALE = 1, IQ1_M_SCALE = 2;
 
+// 0 and infinity in memory, so that their product is made at run time, by this machine.
+const PROBE = memory.data<f32>([0, Infinity]);
+
+/**
+ * Whether this machine makes NaNs without x86's sign (Arm, RISC-V): every float operation of one
+ * CPU makes the same NaN, so on x86 dequantizers skip the scan (it cost the 32-value formats 10-14%).
+ */
+export function madeNaNsLackSign(): bool {
+  return reinterpret<i32>(load<f32>(PROBE) * load<f32>(PROBE, 4)) >= 0;
+}
+
 // 0: finite, 1: infinite, 2: NaN, of fp16 bits.
 // @ts-ignore: decorator
 @inline function halfClass(h: i32): i32 {
