@@ -50,14 +50,8 @@ export function signMadeNaNs(src: usize, y: usize, blocks: i32, bytes: usize, pe
     // h | 0x83ff is 0xffff, and h | 0x83ff + 1 reaches bit 16, exactly when h's exponent bits are
     // all set (an infinity or a NaN): one or and add a scale, a branch a chunk (a test and branch a
     // block cost Q4_0's dequantizer 20-35%).
-    let any = 0, p = src + a, k = 0;
-    const q = b - a, two = bytes << 1;
-    if (q == 0) {
-      for (; k + 2 <= blocks; k += 2, p += two) any |= allSet(p) | allSet(p + bytes);
-    } else {
-      for (; k + 2 <= blocks; k += 2, p += two) any |= allSet(p) | allSet(p + q) | allSet(p + bytes) | allSet(p + bytes + q);
-    }
-    if (k < blocks) any |= allSet(p) | allSet(p + q);
+    let any = 0;
+    for (let k = 0, p = src + a; k < blocks; k++, p += bytes) any |= allSet(p) | allSet(p + b - a);
     if (!(any & 0x10000)) return;
     for (let k = 0; k < blocks; k++) {
       const p = src + <usize>k * bytes, h = <i32>load<u16>(p + a), g = <i32>load<u16>(p + b);
