@@ -186,6 +186,17 @@ export const cases = [
       return { qsimd: () => q.quantize(type, x) };
     },
   })),
+  // The activation quantizers with x and out resident (as inside GEMV, with no copies): 1M values
+  // in cache and 16M (64 MiB of floats) beyond it, held against copying.
+  ...["Q8_0", "Q8_1", "Q8_K"].flatMap((type) => [MiB, 16 * MiB].map((n) => ({
+    name: `GGUF quantize ${type}, ${n / MiB}M values, resident`, group: "GGUF", quick: false,
+    roofline: n > MiB ? "copy 64 MiB" : "copy 8 MiB", work: { elements: n, bytes: 4 * n + blockBytesOf(type, n) },
+    make(q) {
+      const x = q.upload(floats(n, 13));
+      const options = { out: q.alloc(blockBytesOf(type, n)) };
+      return { qsimd: () => q.quantize(type, x, options), free: () => [x, options.out].forEach((b) => b.free()) };
+    },
+  }))),
   // With importance weights (llama-quantize --imatrix): the scale and grid searches, 64K values.
   ...["Q4_K", "Q6_K", "IQ4_XS", "IQ2_XS", "IQ3_S", "IQ1_M"].map((type) => ({
     name: `GGUF quantize ${type} with imatrix, 64K values`, group: "GGUF", quick: false, work: { elements: 65536 },

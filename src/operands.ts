@@ -10,6 +10,10 @@ import { isResident, ResidentBuffer } from "./resident.js";
  */
 export class Operands {
   private readonly temps: number[] = [];
+  // Resident operands of this call: a buffer given as both an input and the output would be
+  // overwritten while it is read.
+  private readonly inputs = new Set<ResidentBuffer>();
+  private readonly outputs = new Set<ResidentBuffer>();
 
   constructor(private readonly ctx: Context) {}
 
@@ -29,7 +33,10 @@ export class Operands {
   /** An input of exactly `bytes` bytes: a resident buffer in place, or a typed array copied in. */
   input(value: TypedArray | ResidentBuffer, bytes: number, what: string, size: string): number {
     if (value.byteLength !== bytes) throw new QsimdError("LENGTH_MISMATCH", `${what} holds ${value.byteLength} bytes, ${size} = ${bytes}`);
-    return isResident(value) ? ResidentBuffer.address(value, this.ctx.heap, what) : this.copy(value);
+    if (!isResident(value)) return this.copy(value);
+    if (this.outputs.has(value)) throw aliased(what);
+    this.inputs.add(value);
+    return ResidentBuffer.address(value, this.ctx.heap, what);
   }
 
   /**
@@ -39,6 +46,8 @@ export class Operands {
   output<T extends TypedArray>(out: unknown, kind: string, length: number, bytes: number, make: () => T): { ptr: number; finish: () => T | ResidentBuffer } {
     if (isResident(out)) {
       if (out.byteLength !== bytes) throw new QsimdError("LENGTH_MISMATCH", `out holds ${out.byteLength} bytes, the result needs ${bytes}`);
+      if (this.inputs.has(out)) throw aliased("out");
+      this.outputs.add(out);
       return { ptr: ResidentBuffer.address(out, this.ctx.heap, "out"), finish: () => out };
     }
     let result: T;
@@ -56,6 +65,10 @@ export class Operands {
     for (const ptr of this.temps) this.ctx.heap.release(ptr);
     this.temps.length = 0;
   }
+}
+
+function aliased(what: string): QsimdError {
+  return new QsimdError("INVALID_ARGUMENT", `${what} is both an input and the output of this call; give the result a buffer of its own`);
 }
 
 /** Runs `fn` with a fresh Operands, releasing its temporary blocks afterwards, even on errors. */

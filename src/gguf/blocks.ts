@@ -13,7 +13,12 @@ export interface GgufQuantizeOptions {
    * them from an importance matrix. Types whose ggml quantizer takes no weights ignore them.
    */
   imatrix?: Float32Array;
+  /** Where the blocks go: a Uint8Array or a resident buffer of exactly their size. */
+  out?: Uint8Array | ResidentBuffer;
 }
+
+/** What quantize returns: the resident `out` it was given, else a Uint8Array. */
+export type QuantizeResult<O> = O extends { out: ResidentBuffer } ? ResidentBuffer : Uint8Array;
 
 const NEEDS_IMATRIX = new Set(["IQ2_XXS", "IQ2_XS", "IQ1_S"]);
 
@@ -58,15 +63,18 @@ export function ggufApi(ctx: Context) {
     /**
      * x as GGUF blocks of `type` (a name like "Q4_0" or a ggml_type id), byte-identical to ggml's
      * reference quantizer. NaN and infinities are refused (ggml's results for them are undefined).
+     * `x` and `out` may be resident buffers, used in place.
      */
-    quantize(type: string | number, x: Float32Array, options: GgufQuantizeOptions = {}): Uint8Array {
+    quantize<O extends GgufQuantizeOptions>(type: string | number, x: Float32Array | ResidentBuffer, options: O = {} as O): QuantizeResult<O> {
       const t = ggufType(type);
-      expectTypedArray(x, "Float32Array", "x");
-      const blocks = blocksOf(t, x.length, "the length of x");
-      const rowLength = options.rowLength ?? x.length;
+      if (!isResident(x)) expectTypedArray(x, "Float32Array", "x");
+      else if (x.byteLength % 4 !== 0) throw new QsimdError("LENGTH_MISMATCH", `x holds ${x.byteLength} bytes, not a whole number of floats`);
+      const n = x.byteLength / 4;
+      const blocks = blocksOf(t, n, "the length of x");
+      const rowLength = options.rowLength ?? n;
       blocksOf(t, rowLength, "rowLength");
-      if (rowLength === 0 ? x.length !== 0 : x.length % rowLength !== 0) {
-        throw new QsimdError("LENGTH_MISMATCH", `x holds ${x.length} values, not a whole number of rows of ${rowLength}`);
+      if (rowLength === 0 ? n !== 0 : n % rowLength !== 0) {
+        throw new QsimdError("LENGTH_MISMATCH", `x holds ${n} values, not a whole number of rows of ${rowLength}`);
       }
       const { imatrix } = options;
       if (imatrix !== undefined) {
@@ -79,25 +87,25 @@ export function ggufApi(ctx: Context) {
       if (!imatrix && needsImatrix(t)) {
         throw new QsimdError("INVALID_ARGUMENT", `${t.name} needs importance weights (the imatrix option): ggml quantizes it only with an importance matrix`);
       }
-      const out = new Uint8Array(blocks * t.blockBytes);
-      if (t.name === "F32") return (out.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)), out);
-      withOperands(ctx, (ops) => {
-        const px = ops.copy(x);
-        const bad = e.firstNonFinite(px, x.length);
-        if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `x[${bad}] is ${x[bad]}: GGUF quantizers take finite values only`);
-        const po = ops.alloc(out.length);
-        if (t.name === "F16") e.f32ToF16(px, po, x.length);
-        else if (t.name === "BF16") e.f32ToBf16(px, po, x.length);
+      const bytes = blocks * t.blockBytes;
+      return withOperands(ctx, (ops) => {
+        const result = ops.output(options.out, "Uint8Array", bytes, bytes, () => new Uint8Array(bytes));
+        const px = ops.input(x, n * 4, "x", "4 bytes per value");
+        const bad = e.firstNonFinite(px, n);
+        if (bad >= 0) throw new QsimdError("INVALID_ARGUMENT", `x[${bad}] is ${memory.of(Float32Array)[px / 4 + bad]}: GGUF quantizers take finite values only`);
+        const po = result.ptr;
+        if (t.name === "F32") memory.of(Uint8Array).copyWithin(po, px, px + bytes);
+        else if (t.name === "F16") e.f32ToF16(px, po, n);
+        else if (t.name === "BF16") e.f32ToBf16(px, po, n);
         else {
           useWorkspace(t, ops);
-          if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? x.length / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
+          if (!imatrix || !e.ggufQuantizeWeighted(t.id, px, po, rowLength ? n / rowLength : 0, rowLength, ops.copy(imatrix))) e.ggufQuantize(t.id, px, po, blocks);
           if (e.ggufQuantizeFailed()) {
             throw new QsimdError("INVALID_ARGUMENT", `x is too large for ${t.name}: its grid search finds no finite fit (ggml aborts on such rows, values near 1e30); scale the values down`);
           }
         }
-        memory.copyOut(po, out, 0, out.length);
+        return result.finish() as QuantizeResult<O>;
       });
-      return out;
     },
 
     /**

@@ -334,6 +334,40 @@ export default function gguf(test, env) {
     out.free();
   });
 
+  test("quantize reads and writes resident buffers in place; a buffer cannot be input and output at once", async () => {
+    const q = await env.load();
+    const x = Float32Array.from({ length: 512 }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 5)));
+    for (const type of ["Q8_0", "Q4_K", "F32", "F16"]) {
+      const expected = q.quantize(type, x);
+      const rx = q.upload(x), out = q.alloc(expected.length);
+      equal(q.quantize(type, rx, { out }), out);
+      sameBits(out.view(Uint8Array), expected);
+      sameBits(q.quantize(type, rx), expected);
+      const into = new Uint8Array(expected.length);
+      equal(q.quantize(type, x, { out: into }), into);
+      sameBits(into, expected);
+      rx.free();
+      out.free();
+    }
+    const rx = q.upload(x), before = rx.view(Uint8Array).slice();
+    await rejects(() => q.quantize("Q8_0", rx, { out: q.alloc(543) }), "LENGTH_MISMATCH", /out holds 543 bytes, the result needs 544/);
+    await rejects(() => q.quantize("Q8_0", x, { out: new Uint8Array(545) }), "LENGTH_MISMATCH", /out has 545 elements/);
+    await rejects(() => q.quantize("Q8_0", q.alloc(6)), "LENGTH_MISMATCH", /x holds 6 bytes/);
+    rx.view(Float32Array)[300] = -Infinity;
+    await rejects(() => q.quantize("Q8_0", rx), "INVALID_ARGUMENT", /x\[300\] is -Infinity/);
+    rx.view(Float32Array)[300] = x[300];
+    // In place would overwrite x while it is read: refused before anything is written.
+    const f32 = q.alloc(2048);
+    await rejects(() => q.quantize("F32", rx, { out: rx }), "INVALID_ARGUMENT", /x is both an input and the output/);
+    await rejects(() => q.dequantize("F32", rx, 512, { out: rx }), "INVALID_ARGUMENT", /is both an input and the output/);
+    sameBits(rx.view(Uint8Array), before);
+    equal(q.dequantize("F32", rx, 512, { out: f32 }), f32);
+    sameBits(f32.view(Float32Array), x);
+    rx.free();
+    f32.free();
+    await rejects(() => q.quantize("Q8_0", rx), "INVALID_HANDLE", /freed/);
+  });
+
   test("GGUF types by name or id; F32, F16 and BF16 round-trip through quantize/dequantize", async () => {
     const q = await env.load();
     const x = Float32Array.of(1, -2.5, 65504, 1e-8);
