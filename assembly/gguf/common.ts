@@ -147,8 +147,24 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return m;
 }
 
+// minOf and maxOf: SIMD builds keep four lanes as the scalar loop keeps its one (pmin and pmax keep
+// the value they hold on ties); of equal values only zeros of both signs differ in their bits, so
+// a zero result takes the loop, which keeps ggml's first zero.
 // @ts-ignore: decorator
 @inline export function minOf(x: usize, n: i32): f32 {
+  if (ASC_FEATURE_SIMD) {
+    if ((n & 7) == 0) {
+      let a = f32x4.splat(f32.MAX_VALUE), b = a;
+      for (let j = 0; j < n; j += 8) {
+        a = f32x4.pmin(a, v128.load(x + (<usize>j << 2)));
+        b = f32x4.pmin(b, v128.load(x + (<usize>j << 2), 16));
+      }
+      a = f32x4.pmin(a, b);
+      a = f32x4.pmin(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+      const m = min<f32>(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1));
+      if (m != 0) return m;
+    }
+  }
   let lo = f32.MAX_VALUE;
   for (let j = 0; j < n; j++) {
     const v = load<f32>(x + (<usize>j << 2));
@@ -159,6 +175,19 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 
 // @ts-ignore: decorator
 @inline export function maxOf(x: usize, n: i32): f32 {
+  if (ASC_FEATURE_SIMD) {
+    if ((n & 7) == 0) {
+      let a = f32x4.splat(-f32.MAX_VALUE), b = a;
+      for (let j = 0; j < n; j += 8) {
+        a = f32x4.pmax(a, v128.load(x + (<usize>j << 2)));
+        b = f32x4.pmax(b, v128.load(x + (<usize>j << 2), 16));
+      }
+      a = f32x4.pmax(a, b);
+      a = f32x4.pmax(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+      const m = max<f32>(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1));
+      if (m != 0) return m;
+    }
+  }
   let hi = -f32.MAX_VALUE;
   for (let j = 0; j < n; j++) {
     const v = load<f32>(x + (<usize>j << 2));
@@ -227,6 +256,39 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 // @ts-ignore: decorator
 @inline export function narrowBytes(a: v128, b: v128, c: v128, d: v128): v128 {
   return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
+}
+
+/**
+ * The legacy quantizers' codes of 16 values at p, as bytes: C's integer cast of x * id + bias, or with
+ * `affine` of (x - lo) * id + bias, by the scalar loops' float operations. For callers whose 1 / d
+ * is finite, which keeps every value in [0, 33).
+ */
+// @ts-ignore: decorator
+@inline export function truncCodes16(p: usize, lo: v128, id: v128, bias: v128, affine: bool): v128 {
+  const a = truncCode4(v128.load(p), lo, id, bias, affine), b = truncCode4(v128.load(p, 16), lo, id, bias, affine);
+  const c = truncCode4(v128.load(p, 32), lo, id, bias, affine), d = truncCode4(v128.load(p, 48), lo, id, bias, affine);
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(a, b), i16x8.narrow_i32x4_u(c, d));
+}
+
+// As in Q8_0's code4: the relaxed build truncates in one instruction, the SIMD build takes the
+// integer from trunc + 1.5 * 2^23 (V8's saturating conversion is several instructions).
+// @ts-ignore: decorator
+@inline function truncCode4(x: v128, lo: v128, id: v128, bias: v128, affine: bool): v128 {
+  const v = f32x4.add(f32x4.mul(affine ? f32x4.sub(x, lo) : x, id), bias);
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_trunc_f32x4_s(v);
+  return i32x4.sub(f32x4.add(f32x4.trunc(v), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
+}
+
+/** Bytes lo | hi << 4 of two vectors of codes <= 15 (an int16 shift: no bit crosses a byte). */
+// @ts-ignore: decorator
+@inline export function packNibbles(lo: v128, hi: v128): v128 {
+  return v128.or(lo, i16x8.shl(hi, 4));
+}
+
+/** Bit 4 of 16 codes, code j's at bit j: shifted to each byte's top bit (int16 lanes suffice). */
+// @ts-ignore: decorator
+@inline export function fifthBitMask(codes: v128): u32 {
+  return <u32>i8x16.bitmask(i16x8.shl(codes, 3));
 }
 
 /** Index of the first NaN or infinity among n floats at x, or -1. Quantizers refuse such input. */

@@ -1,7 +1,7 @@
 // Q4_0: blocks of 32 values, an fp16 scale d then 16 bytes of 4-bit codes (value j in the low nibble
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
-import { byteConst, castInt, highNibbles, loadF16, lowNibbles, signedMax, storeF16, storeScaled16 } from "./common";
+import { byteConst, castInt, highNibbles, loadF16, lowNibbles, packNibbles, signedMax, storeF16, storeScaled16, truncCodes16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -15,6 +15,14 @@ export function quantizeQ4_0(x: usize, out: usize, blocks: i32): void {
     const d: f32 = signedMax(src, Q4_0_BLOCK) / -8;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
+    if (ASC_FEATURE_SIMD && abs(id) < Infinity) {
+      // |x * id| <= 8 (+ rounding): codes 0 .. 16 before the cap.
+      const vid = f32x4.splat(id), bias = f32x4.splat(8.5), top = byteConst(15);
+      const c0 = i8x16.min_u(truncCodes16(src, vid, vid, bias, false), top);
+      const c1 = i8x16.min_u(truncCodes16(src + 64, vid, vid, bias, false), top);
+      v128.store(dst + 2, packNibbles(c0, c1));
+      continue;
+    }
     for (let j = 0; j < 16; j++) {
       // (int8_t) of x * id + 8.5, then MIN(15, ...): the int8 cast keeps the low byte, signed.
       const lo = min(15, <i32><i8>castInt(load<f32>(src + (<usize>j << 2)) * id + 8.5));

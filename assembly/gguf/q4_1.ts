@@ -1,7 +1,7 @@
 // Q4_1: blocks of 32 values, fp16 scale d and fp16 minimum m, then 16 bytes of 4-bit codes (value j
 // low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
 // q = min(15, trunc((x - min) / d + 0.5)).
-import { addScaled16, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, storeF16 } from "./common";
+import { addScaled16, byteConst, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -17,6 +17,14 @@ export function quantizeQ4_1(x: usize, out: usize, blocks: i32): void {
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     storeF16(dst + 2, lo);
+    if (ASC_FEATURE_SIMD && d < Infinity && id < Infinity) {
+      // 0 <= (x - lo) * id <= 15 (+ rounding): codes 0 .. 16 before the cap.
+      const vlo = f32x4.splat(lo), vid = f32x4.splat(id), bias = f32x4.splat(0.5), top = byteConst(15);
+      const c0 = i8x16.min_u(truncCodes16(src, vlo, vid, bias, true), top);
+      const c1 = i8x16.min_u(truncCodes16(src + 64, vlo, vid, bias, true), top);
+      v128.store(dst + 4, packNibbles(c0, c1));
+      continue;
+    }
     for (let j = 0; j < 16; j++) {
       const q0 = min(15, <i32><i8>castInt((load<f32>(src + (<usize>j << 2)) - lo) * id + 0.5));
       const q1 = min(15, <i32><i8>castInt((load<f32>(src + (<usize>(j + 16) << 2)) - lo) * id + 0.5));

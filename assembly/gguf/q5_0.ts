@@ -1,7 +1,7 @@
 // Q5_0: blocks of 32 values: fp16 scale d, 32 high bits qh (bit j for value j), 16 bytes of low
 // nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
-import { byteConst, castInt, fifthBits16, highNibbles, loadF16, lowNibbles, signedMax, storeF16, storeScaled16 } from "./common";
+import { byteConst, castInt, fifthBitMask, fifthBits16, highNibbles, loadF16, lowNibbles, packNibbles, signedMax, storeF16, storeScaled16, truncCodes16 } from "./common";
 import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
 import { setCode, setD } from "./unpacked";
 
@@ -15,6 +15,15 @@ export function quantizeQ5_0(x: usize, out: usize, blocks: i32): void {
     const d: f32 = signedMax(src, Q5_0_BLOCK) / -16;
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
+    if (ASC_FEATURE_SIMD && abs(id) < Infinity) {
+      // |x * id| <= 16 (+ rounding): codes 0 .. 32 before the cap.
+      const vid = f32x4.splat(id), bias = f32x4.splat(16.5), top = i8x16.splat(31);
+      const c0 = i8x16.min_u(truncCodes16(src, vid, vid, bias, false), top);
+      const c1 = i8x16.min_u(truncCodes16(src + 64, vid, vid, bias, false), top);
+      store<u32>(dst + 2, fifthBitMask(c0) | (fifthBitMask(c1) << 16));
+      v128.store(dst + 6, packNibbles(lowNibbles(c0), lowNibbles(c1)));
+      continue;
+    }
     let qh: u32 = 0;
     for (let j = 0; j < 16; j++) {
       const q0 = min(31, <i32><i8>castInt(load<f32>(src + (<usize>j << 2)) * id + 16.5));

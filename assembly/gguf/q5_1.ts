@@ -1,7 +1,7 @@
 // Q5_1: blocks of 32 values: fp16 scale d and minimum m, 32 high bits qh, 16 bytes of low nibbles;
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
-import { addScaled16, castInt, fifthBits16, highNibbles, loadF16, lowNibbles, maxOf, minOf, storeF16 } from "./common";
+import { addScaled16, castInt, fifthBitMask, fifthBits16, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
 import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
 import { packFive } from "./q5_0";
 import { setCode, setD } from "./unpacked";
@@ -18,6 +18,14 @@ export function quantizeQ5_1(x: usize, out: usize, blocks: i32): void {
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst, d);
     storeF16(dst + 2, lo);
+    if (ASC_FEATURE_SIMD && d < Infinity && id < Infinity) {
+      // 0 <= (x - lo) * id <= 31 (+ rounding): codes 0 .. 31.
+      const vlo = f32x4.splat(lo), vid = f32x4.splat(id), bias = f32x4.splat(0.5);
+      const c0 = truncCodes16(src, vlo, vid, bias, true), c1 = truncCodes16(src + 64, vlo, vid, bias, true);
+      store<u32>(dst + 4, fifthBitMask(c0) | (fifthBitMask(c1) << 16));
+      v128.store(dst + 8, packNibbles(lowNibbles(c0), lowNibbles(c1)));
+      continue;
+    }
     let qh: u32 = 0;
     for (let j = 0; j < 16; j++) {
       const q0 = castInt((load<f32>(src + (<usize>j << 2)) - lo) * id + 0.5) & 0xff; // (uint8_t) cast

@@ -263,6 +263,84 @@ export default function gguf(test, env) {
     for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
+  test("Q4_0, Q4_1, Q5_0, Q5_1 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
+    // Blocks: ordinary; zeros of both signs; subnormal (1/d overflows: C's cast of an infinity or a
+    // NaN leaves a zero byte on x86); >= 0 and <= 0 with zeros of both signs (the minimum or maximum
+    // is a zero, whose sign ggml's first-found rule decides); near 3e38 (max - min overflows); constant.
+    const { features } = await env.load();
+    const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+    const r = rng(99);
+    const blocks = 7 * 6, x = new Float32Array(32 * blocks);
+    for (let b = 0; b < blocks; b++) {
+      const kind = b % 7, c = (r.float() - 0.5) * 6;
+      for (let j = 0; j < 32; j++) {
+        const g = (r.float() - 0.5) * 2, z = r.u32() & 1 ? -0 : 0;
+        x[32 * b + j] = [g * 10, z, g * 1e-39, j % 5 ? Math.abs(g) : z, j % 5 ? -Math.abs(g) : z, g * 3.4e38, c][kind];
+      }
+    }
+    const F = Math.fround, f16 = (v) => new Uint8Array(instances[0].f32ToF16(Float32Array.of(v)).buffer);
+    const cast = (v) => (Math.abs(v) < 2 ** 31 ? Math.trunc(v) : -(2 ** 31)); // C's cast as x86 runs it
+    const int8 = (v) => (cast(v) << 24) >> 24;
+    const scan = (xb) => {
+      let amax = 0, m = 0, lo = 3.4028234663852886e38, hi = -lo;
+      for (const v of xb) {
+        if (amax < Math.abs(v)) [amax, m] = [Math.abs(v), v];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      return { m, lo, hi };
+    };
+    const formats = {
+      Q4_0: [18, (xb, out) => {
+        const d = F(scan(xb).m / -8), id = d ? F(1 / d) : 0, q = (v) => Math.min(15, int8(F(F(v * id) + 8.5)));
+        out.set(f16(d));
+        for (let j = 0; j < 16; j++) out[2 + j] = ((q(xb[j]) & 0xf) | (q(xb[j + 16]) << 4)) & 0xff;
+      }],
+      Q5_0: [22, (xb, out) => {
+        const d = F(scan(xb).m / -16), id = d ? F(1 / d) : 0, q = (v) => Math.min(31, int8(F(F(v * id) + 16.5)));
+        out.set(f16(d));
+        let qh = 0;
+        for (let j = 0; j < 16; j++) {
+          const q0 = q(xb[j]), q1 = q(xb[j + 16]);
+          out[6 + j] = ((q0 & 0xf) | ((q1 & 0xf) << 4)) & 0xff;
+          qh |= (((q0 & 0x10) >> 4) << j) | (((q1 & 0x10) >> 4) << (j + 16));
+        }
+        new DataView(out.buffer, out.byteOffset).setUint32(2, qh >>> 0, true);
+      }],
+      Q4_1: [20, (xb, out) => {
+        const { lo, hi } = scan(xb), d = F(F(hi - lo) / 15), id = d ? F(1 / d) : 0;
+        const q = (v) => Math.min(15, int8(F(F(F(v - lo) * id) + 0.5)));
+        out.set(f16(d));
+        out.set(f16(lo), 2);
+        for (let j = 0; j < 16; j++) out[4 + j] = ((q(xb[j]) & 0xff) | (q(xb[j + 16]) << 4)) & 0xff;
+      }],
+      Q5_1: [24, (xb, out) => {
+        const { lo, hi } = scan(xb), d = F(F(hi - lo) / 31), id = d ? F(1 / d) : 0;
+        const q = (v) => cast(F(F(F(v - lo) * id) + 0.5)) & 0xff;
+        out.set(f16(d));
+        out.set(f16(lo), 2);
+        let qh = 0;
+        for (let j = 0; j < 16; j++) {
+          const q0 = q(xb[j]), q1 = q(xb[j + 16]);
+          out[8 + j] = (q0 & 0xf) | ((q1 & 0xf) << 4);
+          qh |= (((q0 & 0x10) >> 4) << j) | (((q1 & 0x10) >> 4) << (j + 16));
+        }
+        new DataView(out.buffer, out.byteOffset).setUint32(4, qh >>> 0, true);
+      }],
+    };
+    for (const [type, [bytes, quantize]] of Object.entries(formats)) {
+      const want = new Uint8Array(blocks * bytes);
+      for (let b = 0; b < blocks; b++) quantize(x.subarray(32 * b, 32 * (b + 1)), want.subarray(b * bytes, (b + 1) * bytes));
+      for (const q of instances) {
+        const got = q.quantize(type, x);
+        for (let b = 0; b < blocks; b++) {
+          const g = got.subarray(b * bytes, (b + 1) * bytes), w = want.subarray(b * bytes, (b + 1) * bytes);
+          ok(g.every((v, i) => v === w[i]), `${type} block ${b} (kind ${b % 7}), ${q.variant} build: ${g} want ${w}`);
+        }
+      }
+    }
+  });
+
   test("Q8_K, Q4_0, Q5_0 scales: ggml's first value of largest magnitude, ties of both signs included", async () => {
     // Their d comes from the value m of largest |x|, the first one under ggml's strict compare: with
     // +a and -a both present, the one that comes first. Blocks of ties either way round, zeros with
