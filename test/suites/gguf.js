@@ -263,19 +263,22 @@ export default function gguf(test, env) {
     for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
-  test("Q4_0, Q4_1, Q5_0, Q5_1 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
+  test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
     // Blocks: ordinary; zeros of both signs; subnormal (1/d overflows: C's cast of an infinity or a
     // NaN leaves a zero byte on x86); >= 0 and <= 0 with zeros of both signs (the minimum or maximum
-    // is a zero, whose sign ggml's first-found rule decides); near 3e38 (max - min overflows); constant.
+    // is a zero, whose sign ggml's first-found rule decides); near 3e38 (max - min overflows); constant;
+    // MXFP4's midpoints between codes (ties go to the first code); tiny values beside a large one.
     const { features } = await env.load();
     const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
     const r = rng(99);
-    const blocks = 7 * 6, x = new Float32Array(32 * blocks);
+    const K = 9, blocks = K * 5, x = new Float32Array(32 * blocks);
+    const mids = [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5, 0.5, 3, 6];
     for (let b = 0; b < blocks; b++) {
-      const kind = b % 7, c = (r.float() - 0.5) * 6;
+      const kind = b % K, c = (r.float() - 0.5) * 6;
       for (let j = 0; j < 32; j++) {
-        const g = (r.float() - 0.5) * 2, z = r.u32() & 1 ? -0 : 0;
-        x[32 * b + j] = [g * 10, z, g * 1e-39, j % 5 ? Math.abs(g) : z, j % 5 ? -Math.abs(g) : z, g * 3.4e38, c][kind];
+        const g = (r.float() - 0.5) * 2, z = r.u32() & 1 ? -0 : 0, s = r.u32() & 1 ? -1 : 1;
+        x[32 * b + j] = [g * 10, z, g * 1e-39, j % 5 ? Math.abs(g) : z, j % 5 ? -Math.abs(g) : z, g * 3.4e38, c,
+          j === 0 ? 6 : s * mids[r.u32() % mids.length], j === 3 ? 1000 : g * 1e-6][kind];
       }
     }
     const F = Math.fround, f16 = (v) => new Uint8Array(instances[0].f32ToF16(Float32Array.of(v)).buffer);
@@ -328,6 +331,19 @@ export default function gguf(test, env) {
         new DataView(out.buffer, out.byteOffset).setUint32(4, qh >>> 0, true);
       }],
     };
+    const FP4 = [0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12];
+    formats.MXFP4 = [17, (xb, out) => {
+      const amax = Math.max(...xb.map(Math.abs));
+      const e = amax > 0 ? (Math.floor(F(Math.log2(amax))) - 2 + 127) & 0xff : 0;
+      const d = e < 2 ? 2 ** -149 * (0x00200000 << e) : 2 ** (e - 128); // ggml's halved E8M0 scale
+      const code = (v) => {
+        let best = 0;
+        for (let i = 1; i < 16; i++) if (Math.abs(F(F(FP4[i] * d) - v)) < Math.abs(F(F(FP4[best] * d) - v))) best = i;
+        return best;
+      };
+      out[0] = e;
+      for (let j = 0; j < 16; j++) out[1 + j] = code(xb[j]) | (code(xb[j + 16]) << 4);
+    }];
     for (const [type, [bytes, quantize]] of Object.entries(formats)) {
       const want = new Uint8Array(blocks * bytes);
       for (let b = 0; b < blocks; b++) quantize(x.subarray(32 * b, 32 * (b + 1)), want.subarray(b * bytes, (b + 1) * bytes));
@@ -335,7 +351,7 @@ export default function gguf(test, env) {
         const got = q.quantize(type, x);
         for (let b = 0; b < blocks; b++) {
           const g = got.subarray(b * bytes, (b + 1) * bytes), w = want.subarray(b * bytes, (b + 1) * bytes);
-          ok(g.every((v, i) => v === w[i]), `${type} block ${b} (kind ${b % 7}), ${q.variant} build: ${g} want ${w}`);
+          ok(g.every((v, i) => v === w[i]), `${type} block ${b} (kind ${b % K}), ${q.variant} build: ${g} want ${w}`);
         }
       }
     }
