@@ -258,6 +258,20 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
 }
 
+// castInt(roundAway(x * id)) of four values (C's roundf, then its cast) where 1/d is finite and
+// |x * id| <= 127 (Q8_0, Q8_1, TQ2_0). There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v))
+// (checked for every float from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build
+// truncates to integers in one instruction (the same integer on every engine for values in range);
+// the SIMD build takes the integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's
+// saturating conversion is several instructions.
+// @ts-ignore: decorator
+@inline export function roundAway4(x: v128, id: v128): v128 {
+  const v = f32x4.mul(x, id);
+  const w = f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997)));
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_trunc_f32x4_s(w);
+  return i32x4.sub(f32x4.add(f32x4.trunc(w), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
+}
+
 /**
  * The legacy quantizers' codes of 16 values at p, as bytes: C's integer cast of x * id + bias, or with
  * `affine` of (x - lo) * id + bias, by the scalar loops' float operations. For callers whose 1 / d

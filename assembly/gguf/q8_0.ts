@@ -1,25 +1,11 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32Bits } from "../convert/f16";
-import { absMax, absMaxLanes, castInt, loadF16, narrowBytes, roundAway, storeF16, storeScaled16, sumFour } from "./common";
+import { absMax, absMaxLanes, castInt, loadF16, narrowBytes, roundAway, roundAway4, storeF16, storeScaled16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
-
-// castInt(roundAway(x * id)) of four values (C's roundf, then its cast) where 1/d is finite, so
-// |x * id| <= 127. There roundf(v) is trunc(v + copysign(0.5 - 2^-25, v)) (checked for every float
-// from 0.5 to 128; below 0.5 the sum stays under 1). The relaxed build truncates to integers in one
-// instruction (the same integer on every engine for values in range); the SIMD build takes the
-// integer out of trunc + 1.5 * 2^23's low mantissa bits, as V8's saturating conversion is several
-// instructions.
-// @ts-ignore: decorator
-@inline function code4(x: v128, id: v128): v128 {
-  const v = f32x4.mul(x, id);
-  const w = f32x4.add(v, v128.or(v128.and(v, i32x4.splat(0x80000000)), f32x4.splat(0.49999997)));
-  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_trunc_f32x4_s(w);
-  return i32x4.sub(f32x4.add(f32x4.trunc(w), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
-}
 
 export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
   quantizeQ8(x, out, blocks, Q8_0_BYTES, 2, false);
@@ -110,10 +96,10 @@ function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, 
 // @ts-ignore: decorator
 @inline function block8(src: usize, dst: usize, at: usize, id: v128, h: u32): v128 {
   store<u16>(dst, <u16>h);
-  const lo = narrowBytes(code4(v128.load(src), id), code4(v128.load(src, 16), id), code4(v128.load(src, 32), id), code4(v128.load(src, 48), id));
+  const lo = narrowBytes(roundAway4(v128.load(src), id), roundAway4(v128.load(src, 16), id), roundAway4(v128.load(src, 32), id), roundAway4(v128.load(src, 48), id));
   // Stored before the next 16 are loaded, so that V8 keeps 16 values in flight, not 32 (fewer spills).
   v128.store(dst + at, lo);
-  const hi = narrowBytes(code4(v128.load(src, 64), id), code4(v128.load(src, 80), id), code4(v128.load(src, 96), id), code4(v128.load(src, 112), id));
+  const hi = narrowBytes(roundAway4(v128.load(src, 64), id), roundAway4(v128.load(src, 80), id), roundAway4(v128.load(src, 96), id), roundAway4(v128.load(src, 112), id));
   v128.store(dst + at, hi, 16);
   return i32x4.extadd_pairwise_i16x8_s(i16x8.add(i16x8.extadd_pairwise_i8x16_s(lo), i16x8.extadd_pairwise_i8x16_s(hi)));
 }

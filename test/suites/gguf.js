@@ -263,7 +263,7 @@ export default function gguf(test, env) {
     for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
-  test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
+  test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4, TQ2_0 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
     // Blocks: ordinary; zeros of both signs; subnormal (1/d overflows: C's cast of an infinity or a
     // NaN leaves a zero byte on x86); >= 0 and <= 0 with zeros of both signs (the minimum or maximum
     // is a zero, whose sign ggml's first-found rule decides); near 3e38 (max - min overflows); constant;
@@ -355,6 +355,30 @@ export default function gguf(test, env) {
         }
       }
     }
+    // TQ2_0 (blocks of 256): the blocks above, one of halves (roundf's ties go away from zero), one
+    // subnormal, one of zeros.
+    const t = new Float32Array(256 * 8);
+    t.set(x.subarray(0, 256 * 5));
+    for (let j = 0; j < 256; j++) {
+      t[1280 + j] = j === 9 ? 1 : [0.5, -0.5, 0.25, -0.75][j % 4];
+      t[1536 + j] = (r.float() - 0.5) * 1e-39;
+      t[1792 + j] = r.u32() & 1 ? -0 : 0;
+    }
+    const tq = new Uint8Array(8 * 66);
+    for (let b = 0; b < 8; b++) {
+      const xb = t.subarray(256 * b, 256 * (b + 1)), d = Math.max(...xb.map(Math.abs)), id = d ? F(1 / d) : 0;
+      const q = (v) => {
+        const w = F(v * id);
+        return ((Number.isFinite(w) ? Math.sign(w) * Math.floor(Math.abs(w) + 0.5) : -(2 ** 31)) + 1) & 3;
+      };
+      for (let j = 0; j < 2; j++) for (let m = 0; m < 32; m++) {
+        let byte = 0;
+        for (let n = 0; n < 4; n++) byte |= q(xb[128 * j + m + 32 * n]) << (2 * n);
+        tq[66 * b + 32 * j + m] = byte;
+      }
+      tq.set(f16(d), 66 * b + 64);
+    }
+    for (const q of instances) sameBits(q.quantize("TQ2_0", t), tq, `TQ2_0, ${q.variant} build`);
   });
 
   test("Q8_K, Q4_0, Q5_0 scales: ggml's first value of largest magnitude, ties of both signs included", async () => {
