@@ -272,6 +272,13 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return i32x4.sub(f32x4.add(f32x4.trunc(w), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
 }
 
+/** roundf(x * id) + 1 of the 16 values at p as bytes, for |x * id| <= 1: TQ1_0's and TQ2_0's trits. */
+// @ts-ignore: decorator
+@inline export function ternary16(p: usize, id: v128): v128 {
+  const q = narrowBytes(roundAway4(v128.load(p), id), roundAway4(v128.load(p, 16), id), roundAway4(v128.load(p, 32), id), roundAway4(v128.load(p, 48), id));
+  return i8x16.add(q, byteConst(1));
+}
+
 /**
  * The legacy quantizers' codes of 16 values at p, as bytes: C's integer cast of x * id + bias, or with
  * `affine` of (x - lo) * id + bias, by the scalar loops' float operations. For callers whose 1 / d

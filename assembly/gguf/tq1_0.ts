@@ -1,7 +1,7 @@
 // TQ1_0: super-blocks of 256 ternary values: 48 bytes holding 5 trits each, 4 bytes holding 4 trits
 // each, then fp16 d; x = (t - 1) * d. Trit n of a byte q is the top base-3 digit of the byte
 // q * 3^n (mod 256), read as (q * 3^n mod 256) * 3 >> 8.
-import { absMax, castInt, loadF16, roundAway, storeF16, wordConst } from "./common";
+import { absMax, castInt, loadF16, roundAway, storeF16, ternary16, wordConst } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const TQ1_0_BYTES = 54;
@@ -87,6 +87,25 @@ export function dequantizeTQ1_0(src: usize, y: usize, blocks: i32): void {
   return <u8>(((q & 0xff) * 256 + 242) / 243);
 }
 
+/**
+ * packTrits of 16 bytes whose trits n = 0 .. 4 are the values at p + 4 * (m + stride * n): the base-3
+ * number in bytes (it stays under 243), then (q * 256 + 242) / 243 as (y * 69043) >> 24 in 32-bit
+ * lanes, exact for every y up to 242 * 256 + 242 (its error stays under 1 / 243) and under 2^32.
+ */
+// @ts-ignore: decorator
+@inline function packTrits16(p: usize, stride: i32, id: v128): v128 {
+  const s = <usize>stride << 2;
+  let q = ternary16(p, id);
+  for (let n = 1; n < 5; n++) q = i8x16.add(i8x16.add(i8x16.add(q, q), q), ternary16(p + s * <usize>n, id));
+  const low = i8x16.splat(-14); // 242
+  const a = i8x16.shuffle(low, q, 0, 16, 0, 17, 0, 18, 0, 19, 0, 20, 0, 21, 0, 22, 0, 23);
+  const b = i8x16.shuffle(low, q, 0, 24, 0, 25, 0, 26, 0, 27, 0, 28, 0, 29, 0, 30, 0, 31);
+  const k = i32x4.splat(69043);
+  const a0 = i32x4.shr_u(i32x4.mul(i32x4.extend_low_i16x8_u(a), k), 24), a1 = i32x4.shr_u(i32x4.mul(i32x4.extend_high_i16x8_u(a), k), 24);
+  const b0 = i32x4.shr_u(i32x4.mul(i32x4.extend_low_i16x8_u(b), k), 24), b1 = i32x4.shr_u(i32x4.mul(i32x4.extend_high_i16x8_u(b), k), 24);
+  return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(a0, a1), i16x8.narrow_i32x4_u(b0, b1));
+}
+
 // ggml's reference quantizer: d = max |x|, trits round(x / d) + 1.
 export function quantizeTQ1_0(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
@@ -94,6 +113,18 @@ export function quantizeTQ1_0(x: usize, out: usize, blocks: i32): void {
     const d = absMax(src, 256);
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst + 52, d);
+    if (ASC_FEATURE_SIMD && id < Infinity) {
+      const vid = f32x4.splat(id);
+      v128.store(dst, packTrits16(src, 32, vid));
+      v128.store(dst + 16, packTrits16(src + 64, 32, vid));
+      v128.store(dst + 32, packTrits16(src + 640, 16, vid));
+      for (let j = 0; j < 4; j++) {
+        let q = 0;
+        for (let m = 0; m < 4; m++) q = q * 3 + ternary(src + 960, j + m * 4, id);
+        store<u8>(dst + 48 + <usize>j, packTrits(q * 3));
+      }
+      continue;
+    }
     for (let m = 0; m < 32; m++) {
       let q = 0;
       for (let n = 0; n < 5; n++) q = q * 3 + ternary(src, m + n * 32, id);

@@ -1,6 +1,6 @@
 // TQ2_0: super-blocks of 256 ternary values: 64 bytes of 2-bit codes then fp16 d; x = (q - 1) * d.
 // Each 32 bytes hold 128 values: bit pair l of byte m is value 32 l + m.
-import { absMax, bitPairs, byteConst, castInt, loadF16, narrowBytes, roundAway, roundAway4, storeF16, storeScaled16 } from "./common";
+import { absMax, bitPairs, byteConst, castInt, loadF16, roundAway, storeF16, storeScaled16, ternary16 } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const TQ2_0_BYTES = 66;
@@ -60,13 +60,6 @@ export function quantizeTQ2_0(x: usize, out: usize, blocks: i32): void {
       }
     }
   }
-}
-
-// roundf(x * id) + 1 of the 16 values at p, as bytes.
-// @ts-ignore: decorator
-@inline function ternary16(p: usize, id: v128): v128 {
-  const q = narrowBytes(roundAway4(v128.load(p), id), roundAway4(v128.load(p, 16), id), roundAway4(v128.load(p, 32), id), roundAway4(v128.load(p, 48), id));
-  return i8x16.add(q, byteConst(1));
 }
 
 /** 2-bit indices (the table is q - 1) and d, for the dot-product packer. */

@@ -263,7 +263,7 @@ export default function gguf(test, env) {
     for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
   });
 
-  test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4, TQ2_0 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
+  test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4, TQ1_0, TQ2_0 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
     // Blocks: ordinary; zeros of both signs; subnormal (1/d overflows: C's cast of an infinity or a
     // NaN leaves a zero byte on x86); >= 0 and <= 0 with zeros of both signs (the minimum or maximum
     // is a zero, whose sign ggml's first-found rule decides); near 3e38 (max - min overflows); constant;
@@ -379,6 +379,21 @@ export default function gguf(test, env) {
       tq.set(f16(d), 66 * b + 64);
     }
     for (const q of instances) sameBits(q.quantize("TQ2_0", t), tq, `TQ2_0, ${q.variant} build`);
+    // TQ1_0 on the same blocks: 5 trits a byte (4 in the last 4 bytes), as the base-3 fraction rounded up.
+    const t1 = new Uint8Array(8 * 54), pack = (q) => Math.floor(((q & 0xff) * 256 + 242) / 243) & 0xff;
+    for (let b = 0; b < 8; b++) {
+      const xb = t.subarray(256 * b, 256 * (b + 1)), d = Math.max(...xb.map(Math.abs)), id = d ? F(1 / d) : 0;
+      const trit = (v) => {
+        const w = F(v * id);
+        return (Number.isFinite(w) ? Math.sign(w) * Math.floor(Math.abs(w) + 0.5) : -(2 ** 31)) + 1;
+      };
+      const digits = (at, count, stride) => { let q = 0; for (let n = 0; n < count; n++) q = q * 3 + trit(xb[at + n * stride]); return q; };
+      for (let m = 0; m < 32; m++) t1[54 * b + m] = pack(digits(m, 5, 32));
+      for (let m = 0; m < 16; m++) t1[54 * b + 32 + m] = pack(digits(160 + m, 5, 16));
+      for (let j = 0; j < 4; j++) t1[54 * b + 48 + j] = pack(digits(240 + j, 4, 4) * 3);
+      t1.set(f16(d), 54 * b + 52);
+    }
+    for (const q of instances) sameBits(q.quantize("TQ1_0", t), t1, `TQ1_0, ${q.variant} build`);
   });
 
   test("Q8_K, Q4_0, Q5_0 scales: ggml's first value of largest magnitude, ties of both signs included", async () => {
