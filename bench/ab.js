@@ -54,7 +54,7 @@ const cases = [
       return { run: () => q.quantize(type, x), units: 4096 / 1e9, unit: "G values/s" };
     },
   })),
-  ...["Q4_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"].map((type) => ({
+  ...["Q4_0", "Q4_1", "Q5_0", "Q5_1", "MXFP4", "TQ1_0", "TQ2_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"].map((type) => ({
     name: `quantize ${type} 256K`,
     make(q) {
       const x = floats(1 << 18, 16);

@@ -11,9 +11,9 @@ import { isResident, ResidentBuffer } from "./resident.js";
 export class Operands {
   private readonly temps: number[] = [];
   // Resident operands of this call: a buffer given as both an input and the output would be
-  // overwritten while it is read.
-  private readonly inputs = new Set<ResidentBuffer>();
-  private readonly outputs = new Set<ResidentBuffer>();
+  // overwritten while it is read. Made on first use: most calls have none.
+  private inputs: ResidentBuffer[] | undefined;
+  private outputs: ResidentBuffer[] | undefined;
 
   constructor(private readonly ctx: Context) {}
 
@@ -34,8 +34,8 @@ export class Operands {
   input(value: TypedArray | ResidentBuffer, bytes: number, what: string, size: string): number {
     if (value.byteLength !== bytes) throw new QsimdError("LENGTH_MISMATCH", `${what} holds ${value.byteLength} bytes, ${size} = ${bytes}`);
     if (!isResident(value)) return this.copy(value);
-    if (this.outputs.has(value)) throw aliased(what);
-    this.inputs.add(value);
+    if (this.outputs?.includes(value)) throw aliased(what);
+    (this.inputs ??= []).push(value);
     return ResidentBuffer.address(value, this.ctx.heap, what);
   }
 
@@ -46,8 +46,8 @@ export class Operands {
   output<T extends TypedArray>(out: unknown, kind: string, length: number, bytes: number, make: () => T): { ptr: number; finish: () => T | ResidentBuffer } {
     if (isResident(out)) {
       if (out.byteLength !== bytes) throw new QsimdError("LENGTH_MISMATCH", `out holds ${out.byteLength} bytes, the result needs ${bytes}`);
-      if (this.inputs.has(out)) throw aliased("out");
-      this.outputs.add(out);
+      if (this.inputs?.includes(out)) throw aliased("out");
+      (this.outputs ??= []).push(out);
       return { ptr: ResidentBuffer.address(out, this.ctx.heap, "out"), finish: () => out };
     }
     let result: T;
