@@ -41,10 +41,14 @@ export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
       const vs = f32x4.splat(iscale);
       for (let j = 0; j < Q8_K_BLOCK; j += 64) {
         const p = src + (<usize>j << 2), q = dst + 4 + <usize>j;
-        const q0 = codes16(p, vs), q1 = codes16(p + 64, vs), q2 = codes16(p + 128, vs), q3 = codes16(p + 192, vs);
+        // Each 16 stored before the next are loaded, so that V8 keeps few values in flight.
+        const q0 = codes16(p, vs);
         v128.store(q, q0);
+        const q1 = codes16(p + 64, vs);
         v128.store(q, q1, 16);
+        const q2 = codes16(p + 128, vs);
         v128.store(q, q2, 32);
+        const q3 = codes16(p + 192, vs);
         v128.store(q, q3, 48);
         const sums = sumFour(unitSum(q0), unitSum(q1), unitSum(q2), unitSum(q3));
         v128.store64_lane(dst + 260 + (<usize>(j >> 4) << 1), i16x8.narrow_i32x4_s(sums, sums), 0);
