@@ -152,48 +152,41 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
 // a zero result takes the loop, which keeps ggml's first zero.
 // @ts-ignore: decorator
 @inline export function minOf(x: usize, n: i32): f32 {
-  if (ASC_FEATURE_SIMD) {
-    if ((n & 7) == 0) {
-      let a = f32x4.splat(f32.MAX_VALUE), b = a;
-      for (let j = 0; j < n; j += 8) {
-        a = f32x4.pmin(a, v128.load(x + (<usize>j << 2)));
-        b = f32x4.pmin(b, v128.load(x + (<usize>j << 2), 16));
-      }
-      a = f32x4.pmin(a, b);
-      a = f32x4.pmin(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
-      const m = min<f32>(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1));
-      if (m != 0) return m;
-    }
-  }
-  let lo = f32.MAX_VALUE;
-  for (let j = 0; j < n; j++) {
-    const v = load<f32>(x + (<usize>j << 2));
-    if (v < lo) lo = v;
-  }
-  return lo;
+  return extremeOf(x, n, false);
 }
 
 // @ts-ignore: decorator
 @inline export function maxOf(x: usize, n: i32): f32 {
+  return extremeOf(x, n, true);
+}
+
+// @ts-ignore: decorator
+@inline function extremeOf(x: usize, n: i32, high: bool): f32 {
   if (ASC_FEATURE_SIMD) {
     if ((n & 7) == 0) {
-      let a = f32x4.splat(-f32.MAX_VALUE), b = a;
+      let a = f32x4.splat(high ? -f32.MAX_VALUE : f32.MAX_VALUE), b = a;
       for (let j = 0; j < n; j += 8) {
-        a = f32x4.pmax(a, v128.load(x + (<usize>j << 2)));
-        b = f32x4.pmax(b, v128.load(x + (<usize>j << 2), 16));
+        a = keep(a, v128.load(x + (<usize>j << 2)), high);
+        b = keep(b, v128.load(x + (<usize>j << 2), 16), high);
       }
-      a = f32x4.pmax(a, b);
-      a = f32x4.pmax(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
-      const m = max<f32>(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1));
+      a = keep(a, b, high);
+      a = keep(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1), high);
+      const u = f32x4.extract_lane(a, 0), v = f32x4.extract_lane(a, 1);
+      const m = high ? max<f32>(u, v) : min<f32>(u, v);
       if (m != 0) return m;
     }
   }
-  let hi = -f32.MAX_VALUE;
+  let e = high ? -f32.MAX_VALUE : f32.MAX_VALUE;
   for (let j = 0; j < n; j++) {
     const v = load<f32>(x + (<usize>j << 2));
-    if (v > hi) hi = v;
+    if (high ? v > e : v < e) e = v;
   }
-  return hi;
+  return e;
+}
+
+// @ts-ignore: decorator
+@inline function keep(a: v128, b: v128, high: bool): v128 {
+  return high ? f32x4.pmax(a, b) : f32x4.pmin(a, b);
 }
 
 /** 16 int8 codes times d (splatted), as 16 floats at out: one rounding each, like the scalar loops. */
