@@ -8,21 +8,23 @@ export const GROUP_MAX_EPS: f32 = 1e-15;
 
 // Scratch for one super-block: the quantizers run one block at a time and never re-enter.
 export const CODES = memory.data(256);
-export const CODES_AUX = memory.data(32);
-export const WEIGHTS = memory.data(32 << 2);
+const CODES_AUX = memory.data(32); // fitAffine's candidate codes
+export const WEIGHTS = memory.data(128 << 2); // four groups of up to 32, for fitAffineFour
 export const SCALES = memory.data(16 << 2);
 export const MINS = memory.data(16 << 2);
 export const SUM_WEIGHTS = memory.data(16 << 2);
 export const SCALE_CODES = memory.data(16);
 export const MIN_CODES = memory.data(16);
 
-/** The offset the last fitAffine chose, as a positive number to subtract (ggml's the_min). */
-// The SIMD candidate searches' lanes: fitAffine's codes (i32 lanes, 16 bytes per value; n <= 32, as
-// every caller has), and four vectors of sums or results.
-const LANE_CODES = memory.data(32 * 16, 16);
+// fitSymmetric's four vectors of sums; fitAffineFour's and fitSymmetricFour's groups transposed (value i of the four groups
+// in one vector: x, weights, a candidate's codes; n <= 32, as every caller has).
 const LANE_RESULTS = memory.data(64, 16);
+const LANE_X = memory.data(32 * 16, 16);
+const LANE_W = memory.data(32 * 16, 16);
+const LANE_CODES = memory.data(32 * 16, 16);
 
-export let fitMin: f32 = 0;
+/** The offset the last fitAffine chose, as a positive number to subtract (ggml's the_min). */
+let fitMin: f32 = 0;
 
 // @ts-ignore: decorator
 @inline function at(p: usize, i: i32): f32 {
@@ -128,6 +130,72 @@ export function fitSymmetric(n: i32, nmax: i32, x: usize, L: usize, qw: usize): 
   return scale;
 }
 
+/**
+ * fitSymmetric of `groups` (1 to 4) consecutive groups of n values at x (importance weights likewise
+ * at qw, or 0), codes to L + k n, scales to scales[k]; SIMD builds fit the groups in lanes, as
+ * fitAffineFour does (each lane the scalar search's floats, an accepted candidate a select).
+ */
+export function fitSymmetricFour(groups: i32, n: i32, nmax: i32, x: usize, L: usize, qw: usize, scales: usize): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let k = 0; k < groups; k++) {
+      const at = <usize>(k * n);
+      store<f32>(scales + (<usize>k << 2), fitSymmetric(n, nmax, x + (at << 2), L + at, qw ? qw + (at << 2) : 0));
+    }
+    return;
+  }
+  transposeGroups(x, n, groups, LANE_X);
+  if (qw) transposeGroups(qw, n, groups, LANE_W);
+  const zero = f32x4.splat(0), lo = i32x4.splat(-nmax), hi = i32x4.splat(nmax - 1);
+  let amax = zero, m = zero;
+  for (let i = 0; i < n; i++) {
+    const v = v128.load(LANE_X + (<usize>i << 4)), a = f32x4.abs(v);
+    const larger = f32x4.gt(a, amax);
+    amax = v128.bitselect(a, amax, larger);
+    m = v128.bitselect(v, m, larger);
+    if (!qw) v128.store(LANE_W + (<usize>i << 4), f32x4.mul(v, v));
+  }
+  const tiny = f32x4.lt(f32x4.abs(m), f32x4.splat(GROUP_MAX_EPS));
+  let bestIscale = f32x4.div(f32x4.splat(<f32>(-nmax)), m);
+  let slx = zero, sl2 = zero;
+  for (let i = 0; i < n; i++) {
+    const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
+    const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v)), lo), hi));
+    slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, v), l));
+    sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
+  }
+  let scale = v128.and(f32x4.div(slx, sl2), f32x4.ne(sl2, zero));
+  let best = f32x4.mul(scale, slx);
+  const tenth: f32 = 0.1;
+  for (let is = -9; is <= 9; is++) {
+    if (is == 0) continue;
+    const isc = f32x4.div(f32x4.splat(-(<f32>nmax + tenth * <f32>is)), m);
+    slx = zero;
+    sl2 = zero;
+    for (let i = 0; i < n; i++) {
+      const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
+      const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, v)), lo), hi));
+      slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, v), l));
+      sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
+    }
+    const take = v128.and(f32x4.gt(sl2, zero), f32x4.gt(f32x4.mul(slx, slx), f32x4.mul(best, sl2)));
+    const s = f32x4.div(slx, sl2);
+    scale = v128.bitselect(s, scale, take);
+    best = v128.bitselect(f32x4.mul(s, slx), best, take);
+    bestIscale = v128.bitselect(isc, bestIscale, take);
+  }
+  const bias = i32x4.splat(nmax);
+  for (let i = 0; i < n; i += 4) {
+    const v = LANE_X + (<usize>i << 4);
+    const c0 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v))), lo), hi), bias);
+    const c1 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 16))), lo), hi), bias);
+    const c2 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 32))), lo), hi), bias);
+    const c3 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 48))), lo), hi), bias);
+    storeCodesFour(L + <usize>i, n, groups, c0, c1, c2, c3, tiny);
+  }
+  v128.store(LANE_RESULTS, v128.andnot(scale, tiny));
+  for (let k = 0; k < groups; k++) store<f32>(scales + (<usize>k << 2), load<f32>(LANE_RESULTS + (<usize>k << 2)));
+}
+
 /** Q3_K's reference fit: symmetric codes refined one at a time, weights x * x (codes at L, biased by nmax). */
 export function fitSymmetricRefined(n: i32, nmax: i32, x: usize, L: usize): f32 {
   const m = firstLargest(x, n);
@@ -177,7 +245,7 @@ export function fitSymmetricRefined(n: i32, nmax: i32, x: usize, L: usize): f32 
  * Affine codes [0, nmax] (bytes at L) with a scale (returned) and an offset <= 0 (fitMin, negated),
  * minimizing the weighted absolute (useMad) or squared error over nstep + 1 candidate scales.
  */
-export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize, aux: usize, rmin: f32, rdelta: f32, nstep: i32, useMad: bool): f32 {
+function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize, rmin: f32, rdelta: f32, nstep: i32, useMad: bool): f32 {
   let lo = at(x, 0), hi = at(x, 0);
   let sumW = at(weights, 0);
   let sumX = sumW * at(x, 0);
@@ -210,66 +278,13 @@ export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize,
     fitMin = -lo;
     return scale;
   }
-  if (ASC_FEATURE_SIMD) {
-    // Four candidate scales at once, one per lane, each lane summing over i in the scalar loop's order
-    // (so every lane's floats are the scalar ones). The candidates are tried in order; an accepted one
-    // moves lo, which the later ones depend on, so the lanes after it are computed again.
-    const zero = f32x4.splat(0);
-    let is = 0;
-    while (is <= nstep) {
-      const span = hi - lo, vlo = f32x4.splat(lo);
-      const isv = f32x4.convert_i32x4_s(fourFrom(is));
-      const isc = f32x4.div(f32x4.add(f32x4.add(f32x4.splat(rmin), f32x4.mul(f32x4.splat(rdelta), isv)), f32x4.splat(<f32>nmax)), f32x4.splat(span));
-      let sL = zero, sL2 = zero, sXL = zero;
-      for (let i = 0; i < n; i++) {
-        const v = f32x4.splat(at(x, i)), w = f32x4.splat(at(weights, i));
-        const l = i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, f32x4.sub(v, vlo))), i32x4.splat(0)), i32x4.splat(nmax));
-        v128.store(LANE_CODES + (<usize>i << 4), l);
-        const lf = f32x4.convert_i32x4_s(l), wl = f32x4.mul(w, lf);
-        sL = f32x4.add(sL, wl);
-        sL2 = f32x4.add(sL2, f32x4.mul(wl, lf));
-        sXL = f32x4.add(sXL, f32x4.mul(wl, v));
-      }
-      const D = f32x4.sub(f32x4.mul(f32x4.splat(sumW), sL2), f32x4.mul(sL, sL));
-      let ts = f32x4.div(f32x4.sub(f32x4.mul(f32x4.splat(sumW), sXL), f32x4.mul(f32x4.splat(sumX), sL)), D);
-      let tm = f32x4.div(f32x4.sub(f32x4.mul(sL2, f32x4.splat(sumX)), f32x4.mul(sL, sXL)), D);
-      const positive = f32x4.gt(tm, zero);
-      ts = v128.bitselect(f32x4.div(sXL, sL2), ts, positive);
-      tm = v128.bitselect(zero, tm, positive);
-      let err = zero;
-      for (let i = 0; i < n; i++) {
-        let diff = f32x4.sub(f32x4.add(f32x4.mul(ts, f32x4.convert_i32x4_s(v128.load(LANE_CODES + (<usize>i << 4)))), tm), f32x4.splat(at(x, i)));
-        diff = useMad ? f32x4.abs(diff) : f32x4.mul(diff, diff);
-        err = f32x4.add(err, f32x4.mul(f32x4.splat(at(weights, i)), diff));
-      }
-      v128.store(LANE_RESULTS, D);
-      v128.store(LANE_RESULTS, err, 16);
-      v128.store(LANE_RESULTS, ts, 32);
-      v128.store(LANE_RESULTS, tm, 48);
-      let next = is + 4;
-      for (let k = 0; k < 4 && is + k <= nstep; k++) {
-        const e = load<f32>(LANE_RESULTS + 16 + (<usize>k << 2));
-        if (load<f32>(LANE_RESULTS + (<usize>k << 2)) > 0 && e < bestError) {
-          for (let i = 0; i < n; i++) store<u8>(L + <usize>i, <u8>load<i32>(LANE_CODES + (<usize>i << 4) + (<usize>k << 2)));
-          bestError = e;
-          scale = load<f32>(LANE_RESULTS + 32 + (<usize>k << 2));
-          lo = load<f32>(LANE_RESULTS + 48 + (<usize>k << 2));
-          next = is + k + 1;
-          break;
-        }
-      }
-      is = next;
-    }
-    fitMin = -lo;
-    return scale;
-  }
   for (let is = 0; is <= nstep; is++) {
     iscale = (rmin + rdelta * <f32>is + <f32>nmax) / (hi - lo);
     let sumL: f32 = 0, sumL2: f32 = 0, sumXL: f32 = 0;
     for (let i = 0; i < n; i++) {
       const v = at(x, i);
       const l = clamp(nearestInt(iscale * (v - lo)), 0, nmax);
-      store<u8>(aux + <usize>i, <u8>l);
+      store<u8>(CODES_AUX + <usize>i, <u8>l);
       const w = at(weights, i);
       sumL += w * <f32>l;
       sumL2 += w * <f32>l * <f32>l;
@@ -285,12 +300,12 @@ export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize,
       }
       let error: f32 = 0;
       for (let i = 0; i < n; i++) {
-        let diff = thisScale * code(aux, i) + thisMin - at(x, i);
+        let diff = thisScale * code(CODES_AUX, i) + thisMin - at(x, i);
         diff = useMad ? abs(diff) : diff * diff;
         error += at(weights, i) * diff;
       }
       if (error < bestError) {
-        memory.copy(L, aux, n);
+        memory.copy(L, CODES_AUX, n);
         bestError = error;
         scale = thisScale;
         lo = thisMin;
@@ -299,6 +314,133 @@ export function fitAffine(n: i32, nmax: i32, x: usize, weights: usize, L: usize,
   }
   fitMin = -lo;
   return scale;
+}
+
+/**
+ * fitAffine of `groups` (1 to 4) consecutive groups of n values at x (weights likewise at weights),
+ * codes to L + k n, scales to scales[k] and the offsets (fitMin) to mins[k]. SIMD builds fit the
+ * groups in the lanes of one vector: each lane takes the scalar search's steps in its order, so its
+ * floats are the scalar ones, and an accepted candidate (which moves the offset the later ones use)
+ * is a select, where candidates in lanes had to compute again the ones after it (7.5 passes of 4 for
+ * Q4_K's 21 candidates, against 21 here).
+ */
+export function fitAffineFour(groups: i32, n: i32, nmax: i32, x: usize, weights: usize, L: usize, scales: usize, mins: usize, rmin: f32, rdelta: f32, nstep: i32, useMad: bool): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let k = 0; k < groups; k++) {
+      const at = <usize>(k * n);
+      store<f32>(scales + (<usize>k << 2), fitAffine(n, nmax, x + (at << 2), weights + (at << 2), L + at, rmin, rdelta, nstep, useMad));
+      store<f32>(mins + (<usize>k << 2), fitMin);
+    }
+    return;
+  }
+  transposeGroups(x, n, groups, LANE_X);
+  transposeGroups(weights, n, groups, LANE_W);
+  const zero = f32x4.splat(0), top = i32x4.splat(nmax), vnmax = f32x4.splat(<f32>nmax);
+  let lo = v128.load(LANE_X), hi = lo;
+  let sumW = v128.load(LANE_W), sumX = f32x4.mul(sumW, lo);
+  for (let i = 1; i < n; i++) {
+    const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
+    lo = f32x4.pmin(lo, v);
+    hi = f32x4.pmax(hi, v);
+    sumW = f32x4.add(sumW, w);
+    sumX = f32x4.add(sumX, f32x4.mul(w, v));
+  }
+  lo = v128.bitselect(zero, lo, f32x4.gt(lo, zero));
+  const flat = f32x4.le(hi, lo), flatLo = lo;
+  // The codes are made once, at the end, from the accepted candidate's iscale and offset.
+  let bestIscale = f32x4.div(vnmax, f32x4.sub(hi, lo)), bestLo = lo;
+  let scale = f32x4.div(f32x4.splat(1), bestIscale), bestError = zero;
+  for (let i = 0; i < n; i++) {
+    const v = v128.load(LANE_X + (<usize>i << 4));
+    const l = f32x4.convert_i32x4_s(codesOf(bestIscale, v, lo, top));
+    let diff = f32x4.sub(f32x4.add(f32x4.mul(scale, l), lo), v);
+    diff = useMad ? f32x4.abs(diff) : f32x4.mul(diff, diff);
+    bestError = f32x4.add(bestError, f32x4.mul(v128.load(LANE_W + (<usize>i << 4)), diff));
+  }
+  for (let is = 0; is <= nstep; is++) {
+    const isc = f32x4.div(f32x4.splat(rmin + rdelta * <f32>is + <f32>nmax), f32x4.sub(hi, lo));
+    let sL = zero, sL2 = zero, sXL = zero;
+    for (let i = 0; i < n; i++) {
+      const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
+      const lf = f32x4.convert_i32x4_s(codesOf(isc, v, lo, top));
+      v128.store(LANE_CODES + (<usize>i << 4), lf);
+      const wl = f32x4.mul(w, lf);
+      sL = f32x4.add(sL, wl);
+      sL2 = f32x4.add(sL2, f32x4.mul(wl, lf));
+      sXL = f32x4.add(sXL, f32x4.mul(wl, v));
+    }
+    const D = f32x4.sub(f32x4.mul(sumW, sL2), f32x4.mul(sL, sL));
+    let ts = f32x4.div(f32x4.sub(f32x4.mul(sumW, sXL), f32x4.mul(sumX, sL)), D);
+    let tm = f32x4.div(f32x4.sub(f32x4.mul(sL2, sumX), f32x4.mul(sL, sXL)), D);
+    const positive = f32x4.gt(tm, zero);
+    ts = v128.bitselect(f32x4.div(sXL, sL2), ts, positive);
+    tm = v128.bitselect(zero, tm, positive);
+    let err = zero;
+    for (let i = 0; i < n; i++) {
+      let diff = f32x4.sub(f32x4.add(f32x4.mul(ts, v128.load(LANE_CODES + (<usize>i << 4))), tm), v128.load(LANE_X + (<usize>i << 4)));
+      diff = useMad ? f32x4.abs(diff) : f32x4.mul(diff, diff);
+      err = f32x4.add(err, f32x4.mul(v128.load(LANE_W + (<usize>i << 4)), diff));
+    }
+    const take = v128.and(f32x4.gt(D, zero), f32x4.lt(err, bestError));
+    bestError = v128.bitselect(err, bestError, take);
+    scale = v128.bitselect(ts, scale, take);
+    bestIscale = v128.bitselect(isc, bestIscale, take);
+    bestLo = v128.bitselect(lo, bestLo, take);
+    lo = v128.bitselect(tm, lo, take);
+  }
+  for (let i = 0; i < n; i += 4) {
+    const v = LANE_X + (<usize>i << 4);
+    const c0 = codesOf(bestIscale, v128.load(v), bestLo, top), c1 = codesOf(bestIscale, v128.load(v, 16), bestLo, top);
+    const c2 = codesOf(bestIscale, v128.load(v, 32), bestLo, top), c3 = codesOf(bestIscale, v128.load(v, 48), bestLo, top);
+    storeCodesFour(L + <usize>i, n, groups, c0, c1, c2, c3, flat);
+  }
+  v128.store(LANE_RESULTS, v128.andnot(scale, flat));
+  v128.store(LANE_RESULTS, f32x4.neg(v128.bitselect(flatLo, lo, flat)), 16);
+  for (let k = 0; k < groups; k++) {
+    store<f32>(scales + (<usize>k << 2), load<f32>(LANE_RESULTS + (<usize>k << 2)));
+    store<f32>(mins + (<usize>k << 2), load<f32>(LANE_RESULTS + 16 + (<usize>k << 2)));
+  }
+}
+
+// Lanes k of the four vectors stored at out + 16 t: value t of a, b, c, d.
+// @ts-ignore: decorator
+@inline function transposeTo(out: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+  v128.store(out, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), 16);
+  v128.store(out, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), 32);
+  v128.store(out, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 48);
+}
+
+// Codes i..i+3 (vectors c0..c3, group k in lane k) of `groups` groups of n bytes from L - i; the
+// groups of `zeroed` lanes get 0s.
+// @ts-ignore: decorator
+@inline function storeCodesFour(L: usize, n: i32, groups: i32, c0: v128, c1: v128, c2: v128, c3: v128, zeroed: v128): void {
+  // Byte 4 k + t: value i + t of group k.
+  const order = v128(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const b = v128.andnot(i8x16.swizzle(i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)), order), zeroed);
+  v128.store32_lane(L, b, 0);
+  if (groups > 1) v128.store32_lane(L + <usize>n, b, 1);
+  if (groups > 2) v128.store32_lane(L + <usize>(2 * n), b, 2);
+  if (groups > 3) v128.store32_lane(L + <usize>(3 * n), b, 3);
+}
+
+// `groups` groups of n floats at p (group k at p + 4 k n; the lanes past `groups` repeat group 0)
+// transposed to out: vector i holds value i of each.
+// @ts-ignore: decorator
+@inline function transposeGroups(p: usize, n: i32, groups: i32, out: usize): void {
+  const g = <usize>(n << 2), g1 = groups > 1 ? g : 0, g2 = groups > 2 ? 2 * g : 0, g3 = groups > 3 ? 3 * g : 0;
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>(i << 2);
+    transposeTo(out + (<usize>i << 4), v128.load(p + o), v128.load(p + g1 + o), v128.load(p + g2 + o), v128.load(p + g3 + o));
+  }
+}
+
+// fitAffine's codes clamp(nearestInt(iscale (v - lo)), 0, nmax), four lanes.
+// @ts-ignore: decorator
+@inline function codesOf(iscale: v128, v: v128, lo: v128, top: v128): v128 {
+  return i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(iscale, f32x4.sub(v, lo))), i32x4.splat(0)), top);
 }
 
 /** Codes [0, nmax] (bytes at L) for n values >= 0 (the sub-block scales), weights qw; returns the scale. */

@@ -1,7 +1,7 @@
 // The 6-bit scale and min pairs of Q4_K and Q5_K: 8 pairs packed into 12 bytes, and the fit that
 // ggml's quantizers of both types share.
 import { loadF16, nearestInt, storeF16 } from "./common";
-import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 
 // @ts-ignore: decorator
 @inline export function kScale(q: usize, j: i32): i32 {
@@ -22,21 +22,24 @@ import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES
 export function fitScaleMinK(src: usize, dst: usize, nmax: i32, qw: usize, rmin: f32, rdelta: f32, nstep: i32): void {
   let maxScale: f32 = 0, maxMin: f32 = 0;
   const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
-  for (let j = 0; j < 8; j++) {
-    const xs = src + (<usize>j << 7);
-    let s: f32;
-    if (qw) {
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>j << 7), sigma2, 32, WEIGHTS));
-      s = fitAffine(32, nmax, xs, WEIGHTS, CODES + <usize>(32 * j), CODES_AUX, -0.9, 0.05, 36, false);
-    } else {
-      const avX = sqrt<f32>(sumSquares(xs, 32) / 32);
-      for (let l = 0; l < 32; l++) store<f32>(WEIGHTS + (<usize>l << 2), avX + abs(load<f32>(xs + (<usize>l << 2))));
-      s = fitAffine(32, nmax, xs, WEIGHTS, CODES + <usize>(32 * j), CODES_AUX, rmin, rdelta, nstep, false);
+  for (let j = 0; j < 8; j += 4) {
+    // Four groups' weights, then their four fits at once.
+    for (let k = 0; k < 4; k++) {
+      const xs = src + (<usize>(j + k) << 7), ws = WEIGHTS + (<usize>k << 7);
+      if (qw) store<f32>(SUM_WEIGHTS + (<usize>(j + k) << 2), importance(xs, qw + (<usize>(j + k) << 7), sigma2, 32, ws));
+      else {
+        const avX = sqrt<f32>(sumSquares(xs, 32) / 32);
+        for (let l = 0; l < 32; l++) store<f32>(ws + (<usize>l << 2), avX + abs(load<f32>(xs + (<usize>l << 2))));
+      }
     }
-    store<f32>(SCALES + (<usize>j << 2), s);
-    store<f32>(MINS + (<usize>j << 2), fitMin);
+    const xs = src + (<usize>j << 7), L = CODES + <usize>(32 * j), sc = SCALES + (<usize>j << 2), mn = MINS + (<usize>j << 2);
+    if (qw) fitAffineFour(4, 32, nmax, xs, WEIGHTS, L, sc, mn, -0.9, 0.05, 36, false);
+    else fitAffineFour(4, 32, nmax, xs, WEIGHTS, L, sc, mn, rmin, rdelta, nstep, false);
+  }
+  for (let j = 0; j < 8; j++) {
+    const s = load<f32>(SCALES + (<usize>j << 2)), m = load<f32>(MINS + (<usize>j << 2));
     if (s > maxScale) maxScale = s;
-    if (fitMin > maxMin) maxMin = fitMin;
+    if (m > maxMin) maxMin = m;
   }
   let d: f32, dmin: f32;
   if (qw) {

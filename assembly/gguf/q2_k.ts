@@ -2,7 +2,7 @@
 // of 2-bit codes, fp16 d and dmin last; x = d * scale * q - dmin * min. Each 128 values use 32 code
 // bytes: bit pair s of byte l holds value 32 s + l.
 import { affine16, bitPairs, loadF16, nearestInt, storeF16 } from "./common";
-import { CODES, CODES_AUX, fitAffine, fitMin, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, fitPositive, importance, MIN_CODES, MINS, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const Q2_K_BYTES = 84;
@@ -59,14 +59,15 @@ export function quantizeQ2_K(x: usize, out: usize, blocks: i32): void {
   for (let b = 0; b < blocks; b++) {
     const src = x + (<usize>b << 10), dst = out + <usize>b * Q2_K_BYTES;
     let maxScale: f32 = 0, maxMin: f32 = 0;
-    for (let j = 0; j < 16; j++) {
+    for (let j = 0; j < 16; j += 4) {
       const xs = src + (<usize>j << 6);
-      for (let l = 0; l < 16; l++) store<f32>(WEIGHTS + (<usize>l << 2), abs(load<f32>(xs + (<usize>l << 2))));
-      const s = fitAffine(16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), CODES_AUX, -0.5, 0.1, 15, true);
-      store<f32>(SCALES + (<usize>j << 2), s);
-      store<f32>(MINS + (<usize>j << 2), fitMin);
+      for (let l = 0; l < 64; l++) store<f32>(WEIGHTS + (<usize>l << 2), abs(load<f32>(xs + (<usize>l << 2))));
+      fitAffineFour(4, 16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), SCALES + (<usize>j << 2), MINS + (<usize>j << 2), -0.5, 0.1, 15, true);
+    }
+    for (let j = 0; j < 16; j++) {
+      const s = load<f32>(SCALES + (<usize>j << 2)), m = load<f32>(MINS + (<usize>j << 2));
       if (s > maxScale) maxScale = s;
-      if (fitMin > maxMin) maxMin = fitMin;
+      if (m > maxMin) maxMin = m;
     }
     if (maxScale > 0) {
       const iscale: f32 = 15 / maxScale;
@@ -92,11 +93,12 @@ export function quantizeQ2_KWeighted(x: usize, out: usize, n: i32, qw: usize): v
   for (let b = 0; b < n >> 8; b++) {
     const src = x + (<usize>b << 10), dst = out + <usize>b * Q2_K_BYTES;
     const sigma2: f32 = sumSquares(src, 256) / 256;
-    for (let j = 0; j < 16; j++) {
-      const xs = src + (<usize>j << 6);
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS));
-      store<f32>(SCALES + (<usize>j << 2), fitAffine(16, 3, xs, WEIGHTS, CODES + <usize>(16 * j), CODES_AUX, -0.9, 0.05, 36, false));
-      store<f32>(MINS + (<usize>j << 2), fitMin);
+    for (let j = 0; j < 16; j += 4) {
+      for (let k = 0; k < 4; k++) {
+        const xs = src + (<usize>(j + k) << 6);
+        store<f32>(SUM_WEIGHTS + (<usize>(j + k) << 2), importance(xs, qw + (<usize>(256 * b + 16 * (j + k)) << 2), sigma2, 16, WEIGHTS + (<usize>k << 6)));
+      }
+      fitAffineFour(4, 16, 3, src + (<usize>j << 6), WEIGHTS, CODES + <usize>(16 * j), SCALES + (<usize>j << 2), MINS + (<usize>j << 2), -0.9, 0.05, 36, false);
     }
     const dm = fitPositive(16, 15, SCALES, SCALE_CODES, SUM_WEIGHTS);
     const mm = fitPositive(16, 15, MINS, MIN_CODES, SUM_WEIGHTS);

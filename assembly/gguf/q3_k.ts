@@ -3,7 +3,7 @@
 // Codes are laid out as Q2_K's; bit m of mask byte l belongs to the same value as bit pair m % 4 of
 // code byte l of the (m / 4)-th 128 values.
 import { bitPairs, byteConst, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
-import { CODES, fitSymmetric, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitSymmetric, fitSymmetricFour, fitSymmetricRefined, importance, SCALE_CODES, SCALES, SUM_WEIGHTS, sumSquares, WEIGHTS } from "./fit";
 import { packCrumbs } from "./q2_k";
 import { setCode, setD, setScale } from "./unpacked";
 
@@ -102,10 +102,12 @@ export function quantizeQ3_KWeighted(x: usize, out: usize, n: i32, qw: usize): v
   for (let b = 0; b < n >> 8; b++) {
     const src = x + (<usize>b << 10), dst = out + <usize>b * Q3_K_BYTES;
     const sigma2: f32 = 2 * sumSquares(src, 256) / 256;
-    for (let j = 0; j < 16; j++) {
-      const xs = src + (<usize>j << 6);
-      store<f32>(SUM_WEIGHTS + (<usize>j << 2), importance(xs, qw + (<usize>(256 * b + 16 * j) << 2), sigma2, 16, WEIGHTS));
-      store<f32>(SCALES + (<usize>j << 2), fitSymmetric(16, 4, xs, CODES + <usize>(16 * j), WEIGHTS));
+    for (let j = 0; j < 16; j += 4) {
+      for (let k = 0; k < 4; k++) {
+        const xs = src + (<usize>(j + k) << 6);
+        store<f32>(SUM_WEIGHTS + (<usize>(j + k) << 2), importance(xs, qw + (<usize>(256 * b + 16 * (j + k)) << 2), sigma2, 16, WEIGHTS + (<usize>k << 6)));
+      }
+      fitSymmetricFour(4, 16, 4, src + (<usize>j << 6), CODES + <usize>(16 * j), WEIGHTS, SCALES + (<usize>j << 2));
     }
     memory.fill(dst + 96, 0, 12);
     const d = fitSymmetric(16, 32, SCALES, SCALE_CODES, SUM_WEIGHTS);

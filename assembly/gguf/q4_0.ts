@@ -2,7 +2,7 @@
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
 import { byteConst, castInt, highNibbles, loadF16, lowNibbles, packNibbles, signedMax, storeF16, storeScaled16, truncCodes16 } from "./common";
-import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitSymmetricFour, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_0_BLOCK = 32;
@@ -58,11 +58,17 @@ export function dequantizeQ4_0(src: usize, y: usize, blocks: i32): void {
 // by qw * sqrt(sigma2 + x^2) with sigma2 the row's mean square.
 export function quantizeQ4_0Weighted(x: usize, out: usize, n: i32, qw: usize): void {
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
-  for (let b = 0; b < n >> 5; b++) {
-    const src = x + (<usize>b << 7), dst = out + <usize>b * Q4_0_BYTES;
-    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
-    storeF16(dst, fitSymmetric(32, 8, src, CODES, WEIGHTS));
-    for (let j = 0; j < 16; j++) store<u8>(dst + 2 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
+  const blocks = n >> 5;
+  for (let b = 0; b < blocks; b += 4) {
+    // Up to four blocks' weights, then their fits at once.
+    const count = min(4, blocks - b), src = x + (<usize>b << 7);
+    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    fitSymmetricFour(count, 32, 8, src, CODES, WEIGHTS, SCALES);
+    for (let k = 0; k < count; k++) {
+      const dst = out + <usize>(b + k) * Q4_0_BYTES, L = CODES + <usize>(32 * k);
+      storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
+      for (let j = 0; j < 16; j++) store<u8>(dst + 2 + <usize>j, load<u8>(L + <usize>j) | (load<u8>(L + <usize>(j + 16)) << 4));
+    }
   }
 }
 

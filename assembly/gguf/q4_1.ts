@@ -2,7 +2,7 @@
 // low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
 // q = min(15, trunc((x - min) / d + 0.5)).
 import { addScaled16, byteConst, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
-import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, importance, MINS, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_1_BLOCK = 32;
@@ -56,12 +56,18 @@ export function dequantizeQ4_1(src: usize, y: usize, blocks: i32): void {
 // ggml's importance-weighted quantizer for one row of n values: an affine fit per block.
 export function quantizeQ4_1Weighted(x: usize, out: usize, n: i32, qw: usize): void {
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
-  for (let b = 0; b < n >> 5; b++) {
-    const src = x + (<usize>b << 7), dst = out + <usize>b * Q4_1_BYTES;
-    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
-    storeF16(dst, fitAffine(32, 15, src, WEIGHTS, CODES, CODES_AUX, -0.9, 0.05, 36, false));
-    storeF16(dst + 2, -fitMin);
-    for (let j = 0; j < 16; j++) store<u8>(dst + 4 + <usize>j, load<u8>(CODES + <usize>j) | (load<u8>(CODES + <usize>(j + 16)) << 4));
+  const blocks = n >> 5;
+  for (let b = 0; b < blocks; b += 4) {
+    // Up to four blocks' weights, then their fits at once.
+    const count = min(4, blocks - b), src = x + (<usize>b << 7);
+    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    fitAffineFour(count, 32, 15, src, WEIGHTS, CODES, SCALES, MINS, -0.9, 0.05, 36, false);
+    for (let k = 0; k < count; k++) {
+      const dst = out + <usize>(b + k) * Q4_1_BYTES, L = CODES + <usize>(32 * k);
+      storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
+      storeF16(dst + 2, -load<f32>(MINS + (<usize>k << 2)));
+      for (let j = 0; j < 16; j++) store<u8>(dst + 4 + <usize>j, load<u8>(L + <usize>j) | (load<u8>(L + <usize>(j + 16)) << 4));
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // nibbles (value j low, value j + 16 high); x = (q - 16) * d. ggml's reference quantizer takes the
 // value m of largest magnitude, d = m / -16, q = min(31, trunc(x / d + 16.5)).
 import { byteConst, castInt, fifthBitMask, fifthBits16, highNibbles, loadF16, lowNibbles, packNibbles, signedMax, storeF16, storeScaled16, truncCodes16 } from "./common";
-import { CODES, fitSymmetric, importance, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitSymmetricFour, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setCode, setD } from "./unpacked";
 
 export const Q5_0_BLOCK = 32;
@@ -61,11 +61,17 @@ export function dequantizeQ5_0(src: usize, y: usize, blocks: i32): void {
 // ggml's importance-weighted quantizer for one row of n values: a symmetric fit per block.
 export function quantizeQ5_0Weighted(x: usize, out: usize, n: i32, qw: usize): void {
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
-  for (let b = 0; b < n >> 5; b++) {
-    const src = x + (<usize>b << 7), dst = out + <usize>b * Q5_0_BYTES;
-    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
-    storeF16(dst, fitSymmetric(32, 16, src, CODES, WEIGHTS));
-    packFive(CODES, dst + 2);
+  const blocks = n >> 5;
+  for (let b = 0; b < blocks; b += 4) {
+    // Up to four blocks' weights, then their fits at once.
+    const count = min(4, blocks - b), src = x + (<usize>b << 7);
+    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    fitSymmetricFour(count, 32, 16, src, CODES, WEIGHTS, SCALES);
+    for (let k = 0; k < count; k++) {
+      const dst = out + <usize>(b + k) * Q5_0_BYTES, L = CODES + <usize>(32 * k);
+      storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
+      packFive(L, dst + 2);
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
 import { addScaled16, castInt, fifthBitMask, fifthBits16, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
-import { CODES, CODES_AUX, fitAffine, fitMin, importance, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, importance, MINS, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { packFive } from "./q5_0";
 import { setCode, setD } from "./unpacked";
 
@@ -63,12 +63,18 @@ export function dequantizeQ5_1(src: usize, y: usize, blocks: i32): void {
 // ggml's importance-weighted quantizer for one row of n values: an affine fit per block.
 export function quantizeQ5_1Weighted(x: usize, out: usize, n: i32, qw: usize): void {
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
-  for (let b = 0; b < n >> 5; b++) {
-    const src = x + (<usize>b << 7), dst = out + <usize>b * Q5_1_BYTES;
-    importance(src, qw + (<usize>b << 7), sigma2, 32, WEIGHTS);
-    storeF16(dst, fitAffine(32, 31, src, WEIGHTS, CODES, CODES_AUX, -0.9, 0.05, 36, false));
-    storeF16(dst + 2, -fitMin);
-    packFive(CODES, dst + 4);
+  const blocks = n >> 5;
+  for (let b = 0; b < blocks; b += 4) {
+    // Up to four blocks' weights, then their fits at once.
+    const count = min(4, blocks - b), src = x + (<usize>b << 7);
+    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    fitAffineFour(count, 32, 31, src, WEIGHTS, CODES, SCALES, MINS, -0.9, 0.05, 36, false);
+    for (let k = 0; k < count; k++) {
+      const dst = out + <usize>(b + k) * Q5_1_BYTES, L = CODES + <usize>(32 * k);
+      storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
+      storeF16(dst + 2, -load<f32>(MINS + (<usize>k << 2)));
+      packFive(L, dst + 4);
+    }
   }
 }
 

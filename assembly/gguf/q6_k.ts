@@ -3,7 +3,7 @@
 // 32 high bytes and 8 scales: value l, l + 32, l + 64, l + 96 take the low/high nibbles of bytes l and
 // l + 32 and bit pairs 0-1, 2-3, 4-5, 6-7 of high byte l.
 import { byteConst, loadF16, nearestInt, storeF16, storeScaled16 } from "./common";
-import { CODES, fitSymmetric, GROUP_MAX_EPS, SCALES } from "./fit";
+import { CODES, fitSymmetricFour, GROUP_MAX_EPS, SCALES } from "./fit";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const Q6_K_BYTES = 210;
@@ -62,9 +62,11 @@ export function quantizeQ6_K(x: usize, out: usize, blocks: i32, qw: usize): void
   for (let b = 0; b < blocks; b++) {
     const src = x + (<usize>b << 10), dst = out + <usize>b * Q6_K_BYTES;
     let maxScale: f32 = 0, maxAbs: f32 = 0;
+    for (let j = 0; j < 16; j += 4) {
+      fitSymmetricFour(4, 16, 32, src + (<usize>j << 6), CODES + <usize>(16 * j), qw ? qw + (<usize>(256 * b + 16 * j) << 2) : 0, SCALES + (<usize>j << 2));
+    }
     for (let j = 0; j < 16; j++) {
-      const s = fitSymmetric(16, 32, src + (<usize>j << 6), CODES + <usize>(16 * j), qw ? qw + (<usize>(256 * b + 16 * j) << 2) : 0);
-      store<f32>(SCALES + (<usize>j << 2), s);
+      const s = load<f32>(SCALES + (<usize>j << 2));
       if (abs(s) > maxAbs) {
         maxAbs = abs(s);
         maxScale = s;
