@@ -47,17 +47,57 @@ export function dequantizeIQ4_NL(src: usize, y: usize, blocks: i32): void {
   return v - <f32>unchecked(IQ4_CODEBOOK[hi - 1]) < <f32>unchecked(IQ4_CODEBOOK[hi]) - v ? hi - 1 : hi;
 }
 
-// The codebook entries bestIndex picks for four values: entry hi - 1 or hi, where hi counts the
-// entries 1..14 at or below v, plus one (bestIndex's bisection ends there; v at or past either end
-// comes out as entry 0 or 15 by the same comparison).
+// 1 + the count of entries 1..14 at or below v, per lane: bestIndex's bisection ends between entries
+// hi - 1 and hi (v at or past either end comes out as entry 0 or 15 by the comparison that follows).
+// Counted from v's bucket of 16, t = (v + 128) / 16: the entries below the bucket, plus those of its
+// (at most two) at or below v, held as entry + 128 against v + 128 (255: none). Where that sum rounds
+// v onto an entry from below, the count takes the pair above, whose nearer entry is the same one.
+// @ts-ignore: decorator
+@inline function upperEntry4(v: v128): v128 {
+  const below = v128(1, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 15);
+  const first = v128(<u8>255, 24, 45, 63, 79, 93, 106, 118, <u8>129, <u8>153, <u8>166, <u8>181, <u8>197, <u8>217, <u8>255, <u8>255);
+  const second = v128(<u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>141, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255, <u8>255);
+  const shifted = f32x4.add(v, f32x4.splat(128)), capped = f32x4.pmin(shifted, f32x4.splat(254));
+  const t = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.mul(shifted, f32x4.splat(0.0625))), i32x4.splat(0)), i32x4.splat(15));
+  const at = v128.or(t, i32x4.splat(0xffffff00));
+  const c1 = f32x4.le(f32x4.convert_i32x4_u(i8x16.swizzle(first, at)), capped);
+  const c2 = f32x4.le(f32x4.convert_i32x4_u(i8x16.swizzle(second, at)), capped);
+  return i32x4.sub(i32x4.sub(i8x16.swizzle(below, at), c1), c2);
+}
+
+// Entries i (i32 lanes 0..15) of the codebook as floats.
+// @ts-ignore: decorator
+@inline function entries4(book: v128, i: v128): v128 {
+  return f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.shl(i8x16.swizzle(book, v128.or(i, i32x4.splat(0xffffff00))), 24), 24));
+}
+
+// The codebook entries bestIndex picks for four values.
 // @ts-ignore: decorator
 @inline function nearestEntry4(book: v128, v: v128): v128 {
-  let hi = i32x4.splat(1);
-  for (let k = 1; k < 15; k++) hi = i32x4.sub(hi, f32x4.le(f32x4.splat(<f32>unchecked(IQ4_CODEBOOK[k])), v));
-  const lo = i32x4.sub(hi, i32x4.splat(1)), none = i32x4.splat(0xffffff00);
-  const a = f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.shl(i8x16.swizzle(book, v128.or(lo, none)), 24), 24));
-  const b = f32x4.convert_i32x4_s(i32x4.shr_s(i32x4.shl(i8x16.swizzle(book, v128.or(hi, none)), 24), 24));
+  const hi = upperEntry4(v);
+  const a = entries4(book, i32x4.sub(hi, i32x4.splat(1))), b = entries4(book, hi);
   return v128.bitselect(a, b, f32x4.lt(f32x4.sub(v, a), f32x4.sub(b, v)));
+}
+
+// bestIndex of four values, as four bytes at out (NaN, as bestIndex takes it: 15).
+// @ts-ignore: decorator
+@inline function storeBestIndex4(book: v128, v: v128, out: usize): void {
+  const hi = upperEntry4(v), lo = i32x4.sub(hi, i32x4.splat(1));
+  const a = entries4(book, lo), b = entries4(book, hi);
+  let i = v128.bitselect(lo, hi, f32x4.lt(f32x4.sub(v, a), f32x4.sub(b, v)));
+  i = v128.bitselect(i, i32x4.splat(15), f32x4.eq(v, v));
+  const z = i32x4.splat(0);
+  v128.store32_lane(out, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i, z), z), 0);
+}
+
+// bestIndex of the n values at x (a multiple of 4) scaled by s, as bytes at out.
+function storeBestIndices(x: usize, s: f32, n: i32, out: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const book = v128.load(changetype<usize>(IQ4_CODEBOOK)), vs = f32x4.splat(s);
+    for (let j = 0; j < n; j += 4) storeBestIndex4(book, f32x4.mul(vs, v128.load(x + (<usize>j << 2))), out + <usize>j);
+    return;
+  }
+  for (let j = 0; j < n; j++) store<u8>(out + <usize>j, <u8>bestIndex(s * load<f32>(x + (<usize>j << 2))));
 }
 
 // Four candidates' sums (sumqx, then sumq2).
@@ -95,11 +135,10 @@ export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: 
     let d: f32 = ntry > 0 ? -m / v0 : m / v0;
     let id: f32 = 1 / d;
     let sumqx: f32 = 0, sumq2: f32 = 0;
+    storeBestIndices(xb, id, 32, Lb);
     for (let j = 0; j < 32; j++) {
       const v = load<f32>(xb + (<usize>j << 2)), w = load<f32>(WEIGHTS + (<usize>j << 2));
-      const l = bestIndex(id * v);
-      store<u8>(Lb + <usize>j, <u8>l);
-      const q = <f32>unchecked(IQ4_CODEBOOK[l]);
+      const q = <f32>unchecked(IQ4_CODEBOOK[load<u8>(Lb + <usize>j)]);
       sumqx += w * q * v;
       sumq2 += w * q * q;
     }
@@ -162,7 +201,7 @@ export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: 
       const dl = d * <f32>l;
       const idl: f32 = dl != 0 ? 1 / dl : 0;
       const xb = x + (<usize>ib << 7), Lb = CODES + (<usize>ib << 5);
-      for (let j = 0; j < 32; j++) store<u8>(Lb + <usize>j, <u8>bestIndex(idl * load<f32>(xb + (<usize>j << 2))));
+      storeBestIndices(xb, idl, 32, Lb);
       l += 32;
       const low = scales + 2 + <usize>(ib >> 1);
       if ((ib & 1) == 0) store<u8>(low, <u8>(l & 0xf));
@@ -175,7 +214,7 @@ export function quantizeIq4(size: i32, x: usize, dst: usize, q4: usize, scales: 
     storeF16(dst, s);
     if (ntry > 0) {
       const id: f32 = s != 0 ? 1 / s : 0;
-      for (let j = 0; j < size; j++) store<u8>(CODES + <usize>j, <u8>bestIndex(id * load<f32>(x + (<usize>j << 2))));
+      storeBestIndices(x, id, size, CODES);
     }
   }
   for (let i = 0; i < runs; i++) {
