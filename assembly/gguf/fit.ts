@@ -509,6 +509,16 @@ export function fitPositive(n: i32, nmax: i32, x: usize, L: usize, qw: usize): f
 }
 
 /**
+ * importance() of blocks b .. b + 3 of 32 (fewer at the row's end) of the row x of `blocks` blocks,
+ * weights qw, into WEIGHTS, for one fitAffineFour or fitSymmetricFour; returns how many blocks.
+ */
+export function weighFour(x: usize, qw: usize, sigma2: f32, b: i32, blocks: i32): i32 {
+  const count = min(4, blocks - b);
+  for (let k = 0; k < count; k++) importance(x + (<usize>(b + k) << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+  return count;
+}
+
+/**
  * The importance weights of ggml's weighted quantizers: qw[i] * sqrt(sigma2 + x[i]^2), n of them into
  * out; returns their sum, added in order.
  */

@@ -2,7 +2,7 @@
 // of byte j, value j + 16 in its high nibble), x = (q - 8) * d. ggml's reference quantizer takes the
 // value of largest magnitude m, d = m / -8, and q = min(15, trunc(x / d + 8.5)).
 import { byteConst, castInt, highNibbles, loadF16, lowNibbles, packNibbles, signedMax, storeF16, storeScaled16, truncCodes16 } from "./common";
-import { CODES, fitSymmetricFour, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitSymmetricFour, SCALES, sumSquares, WEIGHTS, weighFour } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_0_BLOCK = 32;
@@ -60,9 +60,7 @@ export function quantizeQ4_0Weighted(x: usize, out: usize, n: i32, qw: usize): v
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
   const blocks = n >> 5;
   for (let b = 0; b < blocks; b += 4) {
-    // Up to four blocks' weights, then their fits at once.
-    const count = min(4, blocks - b), src = x + (<usize>b << 7);
-    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    const count = weighFour(x, qw, sigma2, b, blocks), src = x + (<usize>b << 7);
     fitSymmetricFour(count, 32, 8, src, CODES, WEIGHTS, SCALES);
     for (let k = 0; k < count; k++) {
       const dst = out + <usize>(b + k) * Q4_0_BYTES, L = CODES + <usize>(32 * k);

@@ -2,7 +2,7 @@
 // low nibble, value j + 16 high nibble), x = q * d + m. ggml's reference quantizer: d = (max - min) / 15,
 // q = min(15, trunc((x - min) / d + 0.5)).
 import { addScaled16, byteConst, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
-import { CODES, fitAffineFour, importance, MINS, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, MINS, SCALES, sumSquares, WEIGHTS, weighFour } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_1_BLOCK = 32;
@@ -58,9 +58,7 @@ export function quantizeQ4_1Weighted(x: usize, out: usize, n: i32, qw: usize): v
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
   const blocks = n >> 5;
   for (let b = 0; b < blocks; b += 4) {
-    // Up to four blocks' weights, then their fits at once.
-    const count = min(4, blocks - b), src = x + (<usize>b << 7);
-    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    const count = weighFour(x, qw, sigma2, b, blocks), src = x + (<usize>b << 7);
     fitAffineFour(count, 32, 15, src, WEIGHTS, CODES, SCALES, MINS, -0.9, 0.05, 36, false);
     for (let k = 0; k < count; k++) {
       const dst = out + <usize>(b + k) * Q4_1_BYTES, L = CODES + <usize>(32 * k);

@@ -2,7 +2,7 @@
 // x = q * d + m. ggml's reference quantizer: d = (max - min) / 31, q = trunc((x - min) / d + 0.5)
 // (no clamp: (max - min) / d rounds to at most 31.5).
 import { addScaled16, castInt, fifthBitMask, fifthBits16, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
-import { CODES, fitAffineFour, importance, MINS, SCALES, sumSquares, WEIGHTS } from "./fit";
+import { CODES, fitAffineFour, MINS, SCALES, sumSquares, WEIGHTS, weighFour } from "./fit";
 import { packFive } from "./q5_0";
 import { setCode, setD } from "./unpacked";
 
@@ -65,9 +65,7 @@ export function quantizeQ5_1Weighted(x: usize, out: usize, n: i32, qw: usize): v
   const sigma2: f32 = sumSquares(x, n) / <f32>n;
   const blocks = n >> 5;
   for (let b = 0; b < blocks; b += 4) {
-    // Up to four blocks' weights, then their fits at once.
-    const count = min(4, blocks - b), src = x + (<usize>b << 7);
-    for (let k = 0; k < count; k++) importance(src + (<usize>k << 7), qw + (<usize>(b + k) << 7), sigma2, 32, WEIGHTS + (<usize>k << 7));
+    const count = weighFour(x, qw, sigma2, b, blocks), src = x + (<usize>b << 7);
     fitAffineFour(count, 32, 31, src, WEIGHTS, CODES, SCALES, MINS, -0.9, 0.05, 36, false);
     for (let k = 0; k < count; k++) {
       const dst = out + <usize>(b + k) * Q5_1_BYTES, L = CODES + <usize>(32 * k);
