@@ -16,8 +16,8 @@ export const SUM_WEIGHTS = memory.data(16 << 2);
 export const SCALE_CODES = memory.data(16);
 export const MIN_CODES = memory.data(16);
 
-// fitSymmetric's four vectors of sums; fitAffineFour's and fitSymmetricFour's groups transposed (value i of the four groups
-// in one vector: x, weights, a candidate's codes; n <= 32, as every caller has).
+// fitSymmetric's four vectors of sums; the groups fitAffineFour and fitSymmetricFour take, transposed
+// (value i of the four in one vector: x, weights, a candidate's codes; n <= 32, as every caller has).
 const LANE_RESULTS = memory.data(64, 16);
 const LANE_X = memory.data(32 * 16, 16);
 const LANE_W = memory.data(32 * 16, 16);
@@ -89,7 +89,7 @@ export function fitSymmetric(n: i32, nmax: i32, x: usize, L: usize, qw: usize): 
       let slx = f32x4.splat(0), sl2 = f32x4.splat(0);
       for (let i = 0; i < n; i++) {
         const v = at(x, i), vv = f32x4.splat(v);
-        const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, vv)), lo), hi));
+        const l = f32x4.convert_i32x4_s(symmetricCodes(isc, vv, lo, hi));
         const w = f32x4.splat(qw ? at(qw, i) : v * v);
         slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, vv), l));
         sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
@@ -159,7 +159,7 @@ export function fitSymmetricFour(groups: i32, n: i32, nmax: i32, x: usize, L: us
   let slx = zero, sl2 = zero;
   for (let i = 0; i < n; i++) {
     const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
-    const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v)), lo), hi));
+    const l = f32x4.convert_i32x4_s(symmetricCodes(bestIscale, v, lo, hi));
     slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, v), l));
     sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
   }
@@ -173,7 +173,7 @@ export function fitSymmetricFour(groups: i32, n: i32, nmax: i32, x: usize, L: us
     sl2 = zero;
     for (let i = 0; i < n; i++) {
       const v = v128.load(LANE_X + (<usize>i << 4)), w = v128.load(LANE_W + (<usize>i << 4));
-      const l = f32x4.convert_i32x4_s(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(isc, v)), lo), hi));
+      const l = f32x4.convert_i32x4_s(symmetricCodes(isc, v, lo, hi));
       slx = f32x4.add(slx, f32x4.mul(f32x4.mul(w, v), l));
       sl2 = f32x4.add(sl2, f32x4.mul(f32x4.mul(w, l), l));
     }
@@ -186,10 +186,10 @@ export function fitSymmetricFour(groups: i32, n: i32, nmax: i32, x: usize, L: us
   const bias = i32x4.splat(nmax);
   for (let i = 0; i < n; i += 4) {
     const v = LANE_X + (<usize>i << 4);
-    const c0 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v))), lo), hi), bias);
-    const c1 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 16))), lo), hi), bias);
-    const c2 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 32))), lo), hi), bias);
-    const c3 = i32x4.add(i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(bestIscale, v128.load(v, 48))), lo), hi), bias);
+    const c0 = i32x4.add(symmetricCodes(bestIscale, v128.load(v), lo, hi), bias);
+    const c1 = i32x4.add(symmetricCodes(bestIscale, v128.load(v, 16), lo, hi), bias);
+    const c2 = i32x4.add(symmetricCodes(bestIscale, v128.load(v, 32), lo, hi), bias);
+    const c3 = i32x4.add(symmetricCodes(bestIscale, v128.load(v, 48), lo, hi), bias);
     storeCodesFour(L + <usize>i, n, groups, c0, c1, c2, c3, tiny);
   }
   v128.store(LANE_RESULTS, v128.andnot(scale, tiny));
@@ -435,6 +435,12 @@ export function fitAffineFour(groups: i32, n: i32, nmax: i32, x: usize, weights:
     const o = <usize>(i << 2);
     transposeTo(out + (<usize>i << 4), v128.load(p + o), v128.load(p + g1 + o), v128.load(p + g2 + o), v128.load(p + g3 + o));
   }
+}
+
+// fitSymmetric's codes clamp(nearestInt(iscale v), lo, hi) (before the bias), four lanes.
+// @ts-ignore: decorator
+@inline function symmetricCodes(iscale: v128, v: v128, lo: v128, hi: v128): v128 {
+  return i32x4.min_s(i32x4.max_s(nearestInt4(f32x4.mul(iscale, v)), lo), hi);
 }
 
 // fitAffine's codes clamp(nearestInt(iscale (v - lo)), 0, nmax), four lanes.
