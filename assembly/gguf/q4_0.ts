@@ -65,9 +65,14 @@ export function quantizeQ4_0Weighted(x: usize, out: usize, n: i32, qw: usize): v
     for (let k = 0; k < count; k++) {
       const dst = out + <usize>(b + k) * Q4_0_BYTES, L = CODES + <usize>(32 * k);
       storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
-      for (let j = 0; j < 16; j++) store<u8>(dst + 2 + <usize>j, load<u8>(L + <usize>j) | (load<u8>(L + <usize>(j + 16)) << 4));
+      packFour(L, dst + 2);
     }
   }
+}
+
+/** 32 four-bit codes as 16 bytes of nibbles (value j low, j + 16 high). Q4_1 too. */
+export function packFour(L: usize, dst: usize): void {
+  for (let j = 0; j < 16; j++) store<u8>(dst + <usize>j, load<u8>(L + <usize>j) | (load<u8>(L + <usize>(j + 16)) << 4));
 }
 
 /** Codebook indices (the table is q - 8) and d, for the dot-product packer. */

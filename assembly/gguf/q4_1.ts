@@ -3,6 +3,7 @@
 // q = min(15, trunc((x - min) / d + 0.5)).
 import { addScaled16, byteConst, castInt, highNibbles, loadF16, lowNibbles, maxOf, minOf, packNibbles, storeF16, truncCodes16 } from "./common";
 import { CODES, fitAffineFour, MINS, SCALES, sumSquares, WEIGHTS, weighFour } from "./fit";
+import { packFour } from "./q4_0";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const Q4_1_BLOCK = 32;
@@ -64,7 +65,7 @@ export function quantizeQ4_1Weighted(x: usize, out: usize, n: i32, qw: usize): v
       const dst = out + <usize>(b + k) * Q4_1_BYTES, L = CODES + <usize>(32 * k);
       storeF16(dst, load<f32>(SCALES + (<usize>k << 2)));
       storeF16(dst + 2, -load<f32>(MINS + (<usize>k << 2)));
-      for (let j = 0; j < 16; j++) store<u8>(dst + 4 + <usize>j, load<u8>(L + <usize>j) | (load<u8>(L + <usize>(j + 16)) << 4));
+      packFour(L, dst + 4);
     }
   }
 }
