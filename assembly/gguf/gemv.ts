@@ -21,8 +21,10 @@
 // indices put vector j's lane m in nibble j of the int16 lane m (masks alone extract them), table
 // indices in byte 8 (j % 2) + m, low nibbles for j < 2 (a swizzle per half decodes 16). Values past
 // the last whole group stay in natural order. The activation is packed alike, as int16, with its
-// unit sums and per-block scales. The relaxed build's kernel has its own interleave (see slot).
-// Regions of a packed tensor of R rows and n columns: D, M, scales, mins, codes, each row after row.
+// unit sums and per-block scales. The relaxed build's kernel has its own interleave (see slot), and
+// so do the int8 codes of the SIMD builds, which they read split in two (see splitOf).
+// Regions of a packed tensor of R rows and n columns: D, M, scales, mins, codes, each row after row;
+// int8 codes read split keep most rows in quads before those regions instead (see quadRows).
 //
 // Integer sums are exact and are ggml's: per block, the sum over units of scale * sum(code * a), and
 // of min * (activation unit sum). The float total follows one canonical order in every build: block b
@@ -150,6 +152,18 @@ function relaxedOf(type: i32): bool {
   return layout != 0 && type != 8 && type != 20 && type != 23 && (layout & (NIBBLES | TABLE) || type == 6 || type == 7 || type == 13 || type == 14);
 }
 
+/**
+ * Whether a byte-code format is read split (SIMD builds, outside the relaxed kernel): 16 codes are
+ * loaded as 8 int16 lanes X = lo + 256 hi (lo biased by 128, so unsigned) and their dot product is
+ * dot(X, A_lo) + dot(X >> 8, A_hi - 256 A_lo): one shift per 16 codes, where widening them takes
+ * two instructions. Codes take the relaxed kernel's interleave (see slot), the even values of a
+ * unit (lo) XOR 0x80; the activation brings the 128 * sum(A_lo) to take off (see actBias).
+ */
+function splitOf(type: i32): bool {
+  const layout = layoutOf(type);
+  return ASC_FEATURE_SIMD && layout != 0 && (layout & NIBBLES) == 0 && !relaxedOf(type);
+}
+
 function unpack(type: i32, block: usize): void {
   switch (type) {
     case 2: unpackQ4_0(block); break;
@@ -243,6 +257,50 @@ export function ggufActivationType(type: i32): i32 {
   return (byte << 1) | (kind == 2 ? j & 1 : j >> 1);
 }
 
+/**
+ * Split-code tensors (see splitOf) keep their rows in quads where the groups are whole: all rows but
+ * the last rows % 4. A quad is a run of chunks, one per group of blocks of 32 (128 values) or per
+ * super-block: the four rows' codes, each half step (16 codes) of the four rows side by side, then
+ * their unit scales, unit mins, D and M (each row's after the other). gemvFour32 and gemvFour256
+ * read a quad as one stream, where four rows a quarter of the matrix apart with their scales in
+ * regions of their own made eight. The other rows follow in the regions above, as a tensor of
+ * their own.
+ */
+// @ts-ignore: decorator
+@inline function quadRows(layout: i32, rows: i32, n: i32): i32 {
+  return n % (unitOf(layout) << 2) == 0 ? rows & ~3 : 0;
+}
+// Values of a chunk; and where a chunk's unit scales, unit mins, D and M start (its codes first).
+// @ts-ignore: decorator
+@inline function chunkValues(layout: i32): i32 {
+  return blockSizeOf(layout) == 32 ? 128 : 256;
+}
+// @ts-ignore: decorator
+@inline function chunkScales(layout: i32): usize {
+  return <usize>chunkValues(layout) << 2;
+}
+// @ts-ignore: decorator
+@inline function chunkMins(layout: i32): usize {
+  return chunkScales(layout) + (layout & SCALES ? <usize>(chunkValues(layout) / unitOf(layout)) << 2 : 0);
+}
+// @ts-ignore: decorator
+@inline function chunkD(layout: i32): usize {
+  return chunkMins(layout) + (layout & MINS ? <usize>(chunkValues(layout) / unitOf(layout)) << 2 : 0);
+}
+// @ts-ignore: decorator
+@inline function chunkM(layout: i32): usize {
+  return chunkD(layout) + (<usize>(chunkValues(layout) / blockSizeOf(layout)) << 4);
+}
+// @ts-ignore: decorator
+@inline function chunkBytes(layout: i32): usize {
+  return chunkM(layout) + (layout & (MINS | OFFSET) ? <usize>(chunkValues(layout) / blockSizeOf(layout)) << 4 : 0);
+}
+// Packed bytes of one row of a byte-code format (its share of every region).
+// @ts-ignore: decorator
+@inline function rowBytesOf(layout: i32, n: i32): usize {
+  return regionCodes(layout, 1, n) + <usize>n;
+}
+
 /** Bytes of the packed form of rows x n values of `type` (n a multiple of its block size), 0 if none. */
 export function ggufPackedBytes(type: i32, rows: i32, n: i32): usize {
   const layout = layoutOf(type);
@@ -253,38 +311,49 @@ export function ggufPackedBytes(type: i32, rows: i32, n: i32): usize {
 /** Packs `rows` GGUF rows of n values at src into dst (ggufPackedBytes of them). */
 export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): void {
   const layout = layoutOf(type);
-  const F = blockSizeOf(layout);
+  const F = blockSizeOf(layout), U = unitOf(layout);
   const bs = ggufBlockSize(type), bb = <usize>ggufBlockBytes(type);
-  const nib = (layout & NIBBLES) != 0;
-  const dm = dst + regionM(layout, rows, n), ds = dst + regionScales(layout, rows, n);
-  const dn = dst + regionMins(layout, rows, n), dc = dst + regionCodes(layout, rows, n);
+  const nib = (layout & NIBBLES) != 0, split = splitOf(type), rel = relaxedOf(type);
+  const kind = layout & TABLE ? 1 : 2, whole = n & ~((U << 2) - 1);
+  // Quads first (split codes only), then the other rows' regions (see quadRows).
+  const qr = split ? quadRows(layout, rows, n) : 0, rest = rows - qr;
+  const base = dst + <usize>qr * rowBytesOf(layout, n);
+  const dm = base + regionM(layout, rest, n), ds = base + regionScales(layout, rest, n);
+  const dn = base + regionMins(layout, rest, n), dc = base + regionCodes(layout, rest, n);
+  const CV = chunkValues(layout), chunk = chunkBytes(layout);
   const blocks = n / bs;
   const rowCodes: usize = nib ? <usize>n >> 1 : <usize>n;
-  if (nib) memory.fill(dc, 0, <usize>rows * rowCodes);
+  if (nib) memory.fill(dc, 0, <usize>rest * rowCodes);
   for (let r = 0; r < rows; r++) {
-    const codes = dc + <usize>r * rowCodes;
+    const quad = r < qr, j = r & 3, t = r - qr;
+    const quadAt = dst + <usize>(r >> 2) * (<usize>(n / CV) * chunk);
     for (let b = 0; b < blocks; b++) {
       unpack(type, src + (<usize>r * <usize>blocks + <usize>b) * bb);
-      const v0 = <usize>r * <usize>n + <usize>(b * bs); // this block's first value in the tensor
+      const i0 = b * bs; // this block's first value in its row
+      const at = quadAt + <usize>(i0 / CV) * chunk, c0 = i0 % CV; // its chunk, and where in it
       for (let k = 0; k < bs / F; k++) {
-        const at = (v0 / <usize>F + <usize>k) << 2;
-        store<f32>(dst + at, load<f32>(U_D + (<usize>k << 2)));
-        if (layout & (MINS | OFFSET)) store<f32>(dm + at, load<f32>(U_M + (<usize>k << 2)));
+        const f = quad ? at + chunkD(layout) + <usize>((j * (CV / F) + (c0 + k * F) / F) << 2) : base + ((<usize>t * <usize>(n / F) + <usize>(i0 / F + k)) << 2);
+        store<f32>(f, load<f32>(U_D + (<usize>k << 2)));
+        if (layout & (MINS | OFFSET)) store<f32>(f + (quad ? chunkM(layout) - chunkD(layout) : dm - base), load<f32>(U_M + (<usize>k << 2)));
       }
       // Unpack gives a scale and min per 16 values; a unit of 32 takes the first of its two (equal).
-      const U = unitOf(layout);
       for (let u = 0; u < bs / U; u++) {
-        const at = v0 / <usize>U + <usize>u, from = <usize>(u * (U >> 4));
-        if (layout & SCALES) store<i8>(ds + at, load<i8>(U_SCALES + from));
-        if (layout & MINS) store<i8>(dn + at, load<i8>(U_MINS + from));
+        const from = <usize>(u * (U >> 4));
+        const o = quad ? at + <usize>(j * (CV / U) + c0 / U + u) : <usize>t * <usize>(n / U) + <usize>(i0 / U + u);
+        if (layout & SCALES) store<i8>(quad ? o + chunkScales(layout) : ds + o, load<i8>(U_SCALES + from));
+        if (layout & MINS) store<i8>(quad ? o + chunkMins(layout) : dn + o, load<i8>(U_MINS + from));
       }
-      const kind = layout & TABLE ? 1 : 2, rel = relaxedOf(type);
-      for (let j = 0; j < bs; j++) {
-        const s = slot(b * bs + j, n, U, rel), c = <u32>load<u8>(U_CODES + <usize>j);
-        if (!nib) store<u8>(codes + <usize>s, <u8>c);
+      for (let k = 0; k < bs; k++) {
+        const i = i0 + k, s = slot(i, n, U, rel || split), c = <u32>load<u8>(U_CODES + <usize>k);
+        if (split) {
+          // Split codes: each unit's even values (lo) biased by 128 (see splitOf).
+          const v = <u8>(i < whole && !(i & 1) ? c ^ 0x80 : c), q = s % CV;
+          if (quad) store<u8>(at + (<usize>(q >> 4) << 6) + (<usize>j << 4) + <usize>(q & 15), v);
+          else store<u8>(dc + <usize>t * rowCodes + <usize>s, v);
+        } else if (!nib) store<u8>(dc + <usize>t * rowCodes + <usize>s, <u8>c);
         else {
-          const where = nibbleAt(kind, s, n, U, rel), at = codes + <usize>(where >> 1);
-          store<u8>(at, load<u8>(at) | <u8>(where & 1 ? c << 4 : c));
+          const where = nibbleAt(kind, s, n, U, rel), to = dc + <usize>t * rowCodes + <usize>(where >> 1);
+          store<u8>(to, load<u8>(to) | <u8>(where & 1 ? c << 4 : c));
         }
       }
     }
@@ -307,9 +376,26 @@ export function ggufPack(type: i32, src: usize, dst: usize, rows: i32, n: i32): 
   return actCodes(layout, n) + (<usize>n << 1);
 }
 
-export function ggufActivationBytes(type: i32, n: i32): usize {
-  const layout = layoutOf(type);
+// Split reading only (see splitOf): per unit, beta * sum - 128 * sum(A_lo) (int32); per whole
+// group's half step, A_hi (int16); and whether an A_lo is -128 (then A_hi - 256 A_lo may not fit
+// in int16, and only the kernels that read A_hi serve the activation). The codes region holds A_lo
+// and A_hi - 256 A_lo, all that gemvFour reads: with A_hi between them, the Q8_0 GEMV of 4096 x
+// 4096 ran 1.3-1.7x slower (the activation lines no longer stayed in L1 beside the weights' stream).
+// @ts-ignore: decorator
+@inline function actBias(layout: i32, n: i32): usize {
   return actSums16(layout, n) + (<usize>(n / unitOf(layout)) << 1);
+}
+// @ts-ignore: decorator
+@inline function actHighs(layout: i32, n: i32): usize {
+  return actBias(layout, n) + (<usize>(n / unitOf(layout)) << 2);
+}
+// @ts-ignore: decorator
+@inline function actWide(layout: i32, n: i32): usize {
+  return actHighs(layout, n) + (<usize>n << 1);
+}
+
+export function ggufActivationBytes(type: i32, n: i32): usize {
+  return actWide(layoutOf(type), n) + 4;
 }
 
 // Where activation value j lies in the raw row: blocks of `size` codes, `bytes` apart, `at` in.
@@ -334,21 +420,40 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
     store<f32>(dst + (<usize>(nblk + b) << 2), q8_1 ? loadF16(block + 2) : 0);
   }
   const sizeShift = K ? 8 : 5;
-  let u0 = 0;
+  const split = splitOf(type), beta = <i32><i8>affineOf(type);
+  const bias = dst + actBias(layout, n), highs = dst + actHighs(layout, n);
+  let u0 = 0, wide = false;
   if (ASC_FEATURE_SIMD) {
     // Whole groups a step at a time: 8 codes of each of the four units, regrouped by shuffles. The
     // unit sums come from the same vectors: int16 lane pairs (or int8 quads) per unit, one pairwise
     // add per group (|sum| <= 32 * 128, so the int16 copy narrows exactly).
     const G = U << 2, whole = n & ~(G - 1);
+    let W = i8x16.splat(0);
     for (let base = 0; base < whole; base += G) {
       const p0 = actAt(raw, base, sizeShift, bytes, at, size), p1 = actAt(raw, base + U, sizeShift, bytes, at, size);
       const p2 = actAt(raw, base + 2 * U, sizeShift, bytes, at, size), p3 = actAt(raw, base + 3 * U, sizeShift, bytes, at, size);
-      let S = i16x8.splat(0);
+      let S = i16x8.splat(0), L = i16x8.splat(0);
       for (let t = 0; t < U >> 3; t++) {
         const o = <usize>(8 * t);
         const A = v128.load64_lane(p1 + o, v128.load64_zero(p0 + o), 1);
         const B = v128.load64_lane(p3 + o, v128.load64_zero(p2 + o), 1);
-        if (rel) {
+        if (split) {
+          // Half step h's A_lo lane 2u + e is value 8t + 4h + 2e of unit u, its A_hi the next value.
+          const out = codes + (<usize>(base + 32 * t) << 1), hr = highs + <usize>(base + 32 * t);
+          const lo = i8x16.shuffle(A, B, 0, 2, 8, 10, 16, 18, 24, 26, 4, 6, 12, 14, 20, 22, 28, 30);
+          const hi = i8x16.shuffle(A, B, 1, 3, 9, 11, 17, 19, 25, 27, 5, 7, 13, 15, 21, 23, 29, 31);
+          const l0 = i16x8.extend_low_i8x16_s(lo), l1 = i16x8.extend_high_i8x16_s(lo);
+          const h0 = i16x8.extend_low_i8x16_s(hi), h1 = i16x8.extend_high_i8x16_s(hi);
+          v128.store(out, l0);
+          v128.store(out, i16x8.sub(h0, i16x8.shl(l0, 8)), 16);
+          v128.store(out, l1, 32);
+          v128.store(out, i16x8.sub(h1, i16x8.shl(l1, 8)), 48);
+          v128.store(hr, h0);
+          v128.store(hr, h1, 16);
+          W = v128.or(W, i8x16.eq(lo, i8x16.splat(-128)));
+          L = i16x8.add(L, i16x8.add(l0, l1));
+          S = i16x8.add(S, i16x8.add(i16x8.add(l0, l1), i16x8.add(h0, h1)));
+        } else if (rel) {
           const out = codes + <usize>(base + 32 * t);
           const c0 = i8x16.shuffle(A, B, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
           const c1 = i8x16.shuffle(A, B, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
@@ -371,10 +476,15 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
         }
       }
       const unitSums = i32x4.extadd_pairwise_i16x8_s(S);
+      if (split) {
+        const b128 = i32x4.shl(i32x4.extadd_pairwise_i16x8_s(L), 7);
+        v128.store(bias + (<usize>(base / U) << 2), i32x4.sub(i32x4.mul(unitSums, i32x4.splat(beta)), b128));
+      }
       v128.store(sums + (<usize>(base / U) << 2), unitSums);
       v128.store64_lane(sums16 + (<usize>(base / U) << 1), i16x8.narrow_i32x4_s(unitSums, unitSums), 0);
     }
     u0 = whole / U;
+    wide = v128.any_true(W);
   }
   // Values past the last whole group (all of them in the scalar build) stay in natural order.
   for (let u = u0; u < n / U; u++) {
@@ -389,6 +499,7 @@ export function ggufPackActivation(type: i32, raw: usize, dst: usize, n: i32): v
     store<i32>(sums + (<usize>u << 2), s);
     store<i16>(sums16 + (<usize>u << 1), <i16>s);
   }
+  store<i32>(dst + actWide(layout, n), wide ? 1 : 0);
 }
 
 /**
@@ -424,21 +535,57 @@ export function ggufGemv(type: i32, w: usize, rows: i32, n: i32, act: usize, y: 
     else if (layout & WIDE) gemvAffine256Wide(type, layout, w, rows, n, act, y, r0, r1);
     else gemvAffine256(type, layout, w, rows, n, act, y, r0, r1);
   } else {
-    // Four rows a pass where the groups are whole (see gemvBytes32Four), the rest in pairs.
-    const four = ASC_FEATURE_SIMD && (n & 127) == 0 ? (r1 - r0) & ~3 : 0, r2 = r0 + four, y2 = y + (<usize>four << 2);
-    if (four) {
-      if (F == 32) gemvBytes32Four(type, layout, w, rows, n, act, y, r0, r2);
-      else if (layout & WIDE) gemvBytes256Four32(type, layout, w, rows, n, act, y, r0, r2);
-      else gemvBytes256Four16(type, layout, w, rows, n, act, y, r0, r2);
-    }
-    if (r2 < r1) {
-      if (F == 32) gemvBytes32(type, layout, w, rows, n, act, y2, r2, r1);
-      else if (layout & WIDE) gemvBytes256Wide(type, layout, w, rows, n, act, y2, r2, r1);
-      else gemvBytes256(type, layout, w, rows, n, act, y2, r2, r1);
-    }
+    gemvSplit(type, layout, w, rows, n, act, y, 0, 0, r0, r1);
   }
   canonicalNaNs(y, r1 - r0);
 }
+/**
+ * The byte-code formats' GEMV (two activations with act2 != 0, see ggufGemm2): quads four rows a
+ * pass (see quadRows; the fast kernel where the activation allows it, see actWide), the other rows
+ * in pairs, two activations at once.
+ */
+function gemvSplit(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, act2: usize, y2: usize, r0: i32, r1: i32): void {
+  const F = blockSizeOf(layout), qr = splitOf(type) ? quadRows(layout, rows, n) : 0;
+  let r = r0;
+  while (r < r1 && r < qr) {
+    // Whole quads straight to y; a quad cut by r0 or r1 through QUAD_OUT.
+    const q0 = r & ~3, whole = r == q0 && q0 + 4 <= r1;
+    const e = whole ? (r1 < qr ? r1 : qr) & ~3 : q0 + 4, stop = e < r1 ? e : r1;
+    const runs = act2 ? 2 : 1;
+    for (let k = 0; k < runs; k++) {
+      const a = k ? act2 : act, out = (k ? y2 : y) + (<usize>(r - r0) << 2);
+      gemvQuads(layout, F, w, n, a, whole ? out : QUAD_OUT, q0, e);
+      if (!whole) memory.copy(out, QUAD_OUT + (<usize>(r - q0) << 2), <usize>(stop - r) << 2);
+    }
+    r = stop;
+  }
+  if (r >= r1) return;
+  // The other rows: a tensor of their own after the quads.
+  const rest = w + <usize>qr * rowBytesOf(layout, n), tail = rows - qr;
+  const out = y + (<usize>(r - r0) << 2), out2 = y2 + (<usize>(r - r0) << 2);
+  if (act2) {
+    if (F == 32) gemm2Bytes32(type, layout, rest, tail, n, act, out, act2, out2, r - qr, r1 - qr);
+    else if (layout & WIDE) gemm2Bytes256Wide(type, layout, rest, tail, n, act, out, act2, out2, r - qr, r1 - qr);
+    else gemm2Bytes256(type, layout, rest, tail, n, act, out, act2, out2, r - qr, r1 - qr);
+  } else if (F == 32) gemvBytes32(type, layout, rest, tail, n, act, out, r - qr, r1 - qr);
+  else if (layout & WIDE) gemvBytes256Wide(type, layout, rest, tail, n, act, out, r - qr, r1 - qr);
+  else gemvBytes256(type, layout, rest, tail, n, act, out, r - qr, r1 - qr);
+}
+
+// Quads q0 / 4 .. q1 / 4 of a split-code tensor with one activation, results from y on.
+function gemvQuads(layout: i32, F: i32, w: usize, n: i32, act: usize, y: usize, q0: i32, q1: i32): void {
+  const safe = load<i32>(act + actWide(layout, n)) != 0;
+  if (F == 32) {
+    if (safe) gemvBytes32FourSafe(0, layout, w, 0, n, act, y, q0, q1);
+    else gemvBytes32Four(0, layout, w, 0, n, act, y, q0, q1);
+  } else if (layout & WIDE) {
+    if (safe) gemvBytes256Four32Safe(0, layout, w, 0, n, act, y, q0, q1);
+    else gemvBytes256Four32(0, layout, w, 0, n, act, y, q0, q1);
+  } else if (safe) gemvBytes256Four16Safe(0, layout, w, 0, n, act, y, q0, q1);
+  else gemvBytes256Four16(0, layout, w, 0, n, act, y, q0, q1);
+}
+
+const QUAD_OUT = memory.data(16, 16);
 
 /**
  * ggufGemv for two activations (act, act2; results at y, y2) in one pass over the weights, for the
@@ -458,11 +605,7 @@ export function ggufGemm2(type: i32, w: usize, rows: i32, n: i32, act: usize, y:
     if (F == 32) gemm2RelaxedBytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else if (layout & WIDE) gemm2RelaxedBytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
     else gemm2RelaxedBytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
-  } else {
-    if (F == 32) gemm2Bytes32(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
-    else if (layout & WIDE) gemm2Bytes256Wide(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
-    else gemm2Bytes256(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
-  }
+  } else gemvSplit(type, layout, w, rows, n, act, y, act2, y2, r0, r1);
   canonicalNaNs(y, r1 - r0);
   canonicalNaNs(y2, r1 - r0);
 }
@@ -498,158 +641,174 @@ export function gemvBytes32(type: i32, layout: i32, w: usize, rows: i32, n: i32,
   gemvRows(0, 32, 32, false, false, 1, type, layout, w, rows, n, act, y, 0, 0, r0, r1);
 }
 /**
- * Rows r0..r1 (a multiple of 4 of them; n a multiple of 128) of a byte-code format with blocks of 32
- * (Q8_0, Q5_0, Q5_1), four rows a quarter of the range apart per pass: each activation vector loaded
- * serves four rows, and four read streams kept this VM's memory busier than two. Against rowPair's
- * two rows: Q8_0 and Q5_0 1.10-1.26x at 4096 x 4096, 1.05-1.14x in cache. Each row's result takes
- * rowPair's operations in its order, so the bits are the same.
+ * Rows r0..r1 (whole quads, see quadRows) of a byte-code format with blocks of 32 (Q8_0, Q5_0,
+ * Q5_1), a quad a pass: each activation vector loaded serves four rows. `safe` reads A_hi instead of
+ * A_hi - 256 A_lo (see actWide). Each row's result takes rowPair's operations in its order, so the
+ * bits are the same.
  */
 export function gemvBytes32Four(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (!ASC_FEATURE_SIMD) return;
-  const nblk = n >> 5, groups = n >> 7, beta = <i32><i8>affineOf(type), offset = (layout & OFFSET) != 0;
-  const wm = w + regionM(layout, rows, n), wc = w + regionCodes(layout, rows, n);
-  const ad = act, as = act + (<usize>nblk << 2), asum = act + actSums(layout, n), ac = act + actCodes(layout, n);
-  const Q = (r1 - r0) >> 2;
-  const rowD = <usize>nblk << 2, qD = <usize>Q * rowD, qC = <usize>Q * <usize>n;
-  for (let r = r0; r < r0 + Q; r++) {
-    let d0 = w + <usize>r * rowD, m0 = wm + <usize>r * rowD, w0 = wc + <usize>r * <usize>n;
-    // A pointer per row: from w0 + k * qC, V8 reloaded qC from the stack and multiplied at each step.
-    let w1 = w0 + qC, w2 = w1 + qC, w3 = w2 + qC;
+  if (ASC_FEATURE_SIMD) gemvFour32(false, layout, w, n, act, y, r0, r1);
+}
+export function gemvBytes32FourSafe(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvFour32(true, layout, w, n, act, y, r0, r1);
+}
+
+// @ts-ignore: decorator
+@inline function gemvFour32(safe: bool, layout: i32, w: usize, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  const nblk = n >> 5, groups = n >> 7, offset = (layout & OFFSET) != 0, chunk = chunkBytes(layout);
+  const ad = act, as = act + (<usize>nblk << 2), abias = act + actBias(layout, n), ac = act + actCodes(layout, n), ah = act + actHighs(layout, n);
+  const lowByte = v128.load(NIBBLE_MASKS, 48);
+  let c = w + <usize>(r0 >> 2) * (<usize>groups * chunk);
+  for (let r = r0; r < r1; r += 4) {
     let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
-    let a = ac, sums = asum, at: usize = 0;
+    let a = ac, hp = ah, bias = abias, at: usize = 0;
     for (let g = 0; g < groups; g++) {
-      let p0 = i32x4.splat(0), p1 = i32x4.splat(0), p2 = i32x4.splat(0), p3 = i32x4.splat(0);
+      // The unit sums start from the activation's bias (beta and the lo codes' 128, see splitOf).
+      let p0 = v128.load(bias), p1 = p0, p2 = p0, p3 = p0;
       // Half steps (16 codes of each row): with all 16 of a step's loads, V8 hoisted them and spilled.
-      for (let st = 0; st < 8; st++) {
-        const v0 = v128.load(a), v1 = v128.load(a, 16);
-        p0 = mac(mac(p0, v128.load8x8_s(w0), v0), v128.load8x8_s(w0, 8), v1);
-        p1 = mac(mac(p1, v128.load8x8_s(w1), v0), v128.load8x8_s(w1, 8), v1);
-        p2 = mac(mac(p2, v128.load8x8_s(w2), v0), v128.load8x8_s(w2, 8), v1);
-        p3 = mac(mac(p3, v128.load8x8_s(w3), v0), v128.load8x8_s(w3, 8), v1);
-        w0 += 16;
-        w1 += 16;
-        w2 += 16;
-        w3 += 16;
+      let wp = c;
+      const end = wp + 512;
+      do {
+        const lo = v128.load(a);
+        if (safe) {
+          const hi = v128.load(hp);
+          p0 = safeMac(p0, wp, lo, hi, lowByte);
+          p1 = safeMac(p1, wp + 16, lo, hi, lowByte);
+          p2 = safeMac(p2, wp + 32, lo, hi, lowByte);
+          p3 = safeMac(p3, wp + 48, lo, hi, lowByte);
+        } else {
+          const prime = v128.load(a, 16);
+          p0 = splitMac(p0, wp, lo, prime);
+          p1 = splitMac(p1, wp + 16, lo, prime);
+          p2 = splitMac(p2, wp + 32, lo, prime);
+          p3 = splitMac(p3, wp + 48, lo, prime);
+        }
+        wp += 64;
         a += 32;
-      }
-      if (beta != 0) {
-        const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
-        p0 = i32x4.add(p0, sb);
-        p1 = i32x4.add(p1, sb);
-        p2 = i32x4.add(p2, sb);
-        p3 = i32x4.add(p3, sb);
-      }
+        hp += 16;
+      } while (wp < end);
+      // The chunk's D (then M) of each row, right after its codes.
       const da = v128.load(ad + at);
-      let v0 = f32x4.mul(f32x4.convert_i32x4_s(p0), f32x4.mul(v128.load(d0), da));
-      let v1 = f32x4.mul(f32x4.convert_i32x4_s(p1), f32x4.mul(v128.load(d0 + qD), da));
-      let v2 = f32x4.mul(f32x4.convert_i32x4_s(p2), f32x4.mul(v128.load(d0 + 2 * qD), da));
-      let v3 = f32x4.mul(f32x4.convert_i32x4_s(p3), f32x4.mul(v128.load(d0 + 3 * qD), da));
+      let v0 = f32x4.mul(f32x4.convert_i32x4_s(p0), f32x4.mul(v128.load(wp), da));
+      let v1 = f32x4.mul(f32x4.convert_i32x4_s(p1), f32x4.mul(v128.load(wp, 16), da));
+      let v2 = f32x4.mul(f32x4.convert_i32x4_s(p2), f32x4.mul(v128.load(wp, 32), da));
+      let v3 = f32x4.mul(f32x4.convert_i32x4_s(p3), f32x4.mul(v128.load(wp, 48), da));
       if (offset) {
         const sa = v128.load(as + at);
-        v0 = f32x4.add(v0, f32x4.mul(v128.load(m0), sa));
-        v1 = f32x4.add(v1, f32x4.mul(v128.load(m0 + qD), sa));
-        v2 = f32x4.add(v2, f32x4.mul(v128.load(m0 + 2 * qD), sa));
-        v3 = f32x4.add(v3, f32x4.mul(v128.load(m0 + 3 * qD), sa));
+        v0 = f32x4.add(v0, f32x4.mul(v128.load(wp, 64), sa));
+        v1 = f32x4.add(v1, f32x4.mul(v128.load(wp, 80), sa));
+        v2 = f32x4.add(v2, f32x4.mul(v128.load(wp, 96), sa));
+        v3 = f32x4.add(v3, f32x4.mul(v128.load(wp, 112), sa));
       }
       acc0 = f32x4.add(acc0, v0);
       acc1 = f32x4.add(acc1, v1);
       acc2 = f32x4.add(acc2, v2);
       acc3 = f32x4.add(acc3, v3);
-      d0 += 16;
-      m0 += 16;
-      sums += 16;
+      c += chunk;
+      bias += 16;
       at += 16;
     }
-    const out = y + (<usize>(r - r0) << 2), qy = <usize>Q << 2;
+    const out = y + (<usize>(r - r0) << 2);
     store<f32>(out, laneTotal(acc0));
-    store<f32>(out + qy, laneTotal(acc1));
-    store<f32>(out + 2 * qy, laneTotal(acc2));
-    store<f32>(out + 3 * qy, laneTotal(acc3));
+    store<f32>(out, laneTotal(acc1), 4);
+    store<f32>(out, laneTotal(acc2), 8);
+    store<f32>(out, laneTotal(acc3), 12);
   }
 }
 
 /**
- * gemvBytes32Four for the byte formats with super-blocks of 256 (Q6_K, Q5_K, the grid i-quants),
- * units of 16 or 32. Its group steps repeat gemvBytes32Four's on purpose: one function for both
- * block sizes ran 0.9-0.97x on one side or the other (a group loop of one trip, or a do-while).
+ * gemvFour32 for the byte formats with super-blocks of 256 (Q6_K, Q5_K, the grid i-quants),
+ * units of 16 or 32, a chunk per super-block. Its group steps repeat gemvFour32's on purpose: one
+ * function for both block sizes ran 0.9-0.97x on one side or the other (a group loop of one trip,
+ * or a do-while).
  */
 export function gemvBytes256Four16(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvFour256(16, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvFour256(false, 16, layout, w, n, act, y, r0, r1);
 }
 export function gemvBytes256Four32(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  if (ASC_FEATURE_SIMD) gemvFour256(32, type, layout, w, rows, n, act, y, r0, r1);
+  if (ASC_FEATURE_SIMD) gemvFour256(false, 32, layout, w, n, act, y, r0, r1);
+}
+export function gemvBytes256Four16Safe(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvFour256(true, 16, layout, w, n, act, y, r0, r1);
+}
+export function gemvBytes256Four32Safe(type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  if (ASC_FEATURE_SIMD) gemvFour256(true, 32, layout, w, n, act, y, r0, r1);
 }
 
-// rowPair's super-block path for four rows: the same integer sums, and per row the same float
+// rowPair's super-block path for a quad: the same integer sums, and per row the same float
 // operations in the same order (lane r of each vector below is row r's, where rowPair has its
 // row in lane 0 or 1).
 // @ts-ignore: decorator
-@inline function gemvFour256(U: i32, type: i32, layout: i32, w: usize, rows: i32, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
-  const nblk = n >> 8, beta = <i32><i8>affineOf(type), scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0;
-  const wm = w + regionM(layout, rows, n), ws = w + regionScales(layout, rows, n);
-  const wn = w + regionMins(layout, rows, n), wc = w + regionCodes(layout, rows, n);
-  const ad = act, asum = act + actSums(layout, n), ac = act + actCodes(layout, n), asum16 = act + actSums16(layout, n);
-  const Q = (r1 - r0) >> 2;
-  const rowD = <usize>nblk << 2, qD = <usize>Q * rowD, qC = <usize>Q * <usize>n, rowU = <usize>(n / U), qU = <usize>Q * rowU;
-  for (let r = r0; r < r0 + Q; r++) {
-    const d0 = w + <usize>r * rowD, m0 = wm + <usize>r * rowD, n0 = wn + <usize>r * rowU;
-    let w0 = wc + <usize>r * <usize>n, s0 = ws + <usize>r * rowU;
+@inline function gemvFour256(safe: bool, U: i32, layout: i32, w: usize, n: i32, act: usize, y: usize, r0: i32, r1: i32): void {
+  const nblk = n >> 8, scaled = (layout & SCALES) != 0, mins = (layout & MINS) != 0, chunk = chunkBytes(layout);
+  const ad = act, abias = act + actBias(layout, n), ac = act + actCodes(layout, n), ah = act + actHighs(layout, n), asum16 = act + actSums16(layout, n);
+  const lowByte = v128.load(NIBBLE_MASKS, 48);
+  const su: usize = 256 / U; // each row's unit scales (and mins) in a chunk
+  let c = w + <usize>(r0 >> 2) * (<usize>nblk * chunk);
+  for (let r = r0; r < r1; r += 4) {
     let E0 = f32x4.splat(0), E1 = f32x4.splat(0), E2 = f32x4.splat(0), E3 = f32x4.splat(0);
-    let a = ac, sums = asum;
+    let a = ac, hp = ah, bias = abias;
     for (let b = 0; b < nblk; b++) {
       let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
+      let wp = c, sc = c + chunkScales(layout);
       for (let k = 0; k < 256 / (4 * U); k++) {
-        let p0 = i32x4.splat(0), p1 = i32x4.splat(0), p2 = i32x4.splat(0), p3 = i32x4.splat(0);
-        // Half steps, as in gemvBytes32Four.
-        for (let st = 0; st < U >> 2; st++) {
-          const v0 = v128.load(a), v1 = v128.load(a, 16);
-          p0 = mac(mac(p0, v128.load8x8_s(w0), v0), v128.load8x8_s(w0, 8), v1);
-          p1 = mac(mac(p1, v128.load8x8_s(w0 + qC), v0), v128.load8x8_s(w0 + qC, 8), v1);
-          p2 = mac(mac(p2, v128.load8x8_s(w0 + 2 * qC), v0), v128.load8x8_s(w0 + 2 * qC, 8), v1);
-          p3 = mac(mac(p3, v128.load8x8_s(w0 + 3 * qC), v0), v128.load8x8_s(w0 + 3 * qC, 8), v1);
-          w0 += 16;
+        let p0 = v128.load(bias), p1 = p0, p2 = p0, p3 = p0;
+        // Half steps, as in gemvFour32.
+        const end = wp + (<usize>U << 4);
+        do {
+          const lo = v128.load(a);
+          if (safe) {
+            const hi = v128.load(hp);
+            p0 = safeMac(p0, wp, lo, hi, lowByte);
+            p1 = safeMac(p1, wp + 16, lo, hi, lowByte);
+            p2 = safeMac(p2, wp + 32, lo, hi, lowByte);
+            p3 = safeMac(p3, wp + 48, lo, hi, lowByte);
+          } else {
+            const prime = v128.load(a, 16);
+            p0 = splitMac(p0, wp, lo, prime);
+            p1 = splitMac(p1, wp + 16, lo, prime);
+            p2 = splitMac(p2, wp + 32, lo, prime);
+            p3 = splitMac(p3, wp + 48, lo, prime);
+          }
+          wp += 64;
           a += 32;
-        }
-        if (beta != 0) {
-          const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
-          p0 = i32x4.add(p0, sb);
-          p1 = i32x4.add(p1, sb);
-          p2 = i32x4.add(p2, sb);
-          p3 = i32x4.add(p3, sb);
-        }
+          hp += 16;
+        } while (wp < end);
         if (scaled) {
-          p0 = i32x4.mul(p0, unitScales(s0));
-          p1 = i32x4.mul(p1, unitScales(s0 + qU));
-          p2 = i32x4.mul(p2, unitScales(s0 + 2 * qU));
-          p3 = i32x4.mul(p3, unitScales(s0 + 3 * qU));
+          p0 = i32x4.mul(p0, unitScales(sc));
+          p1 = i32x4.mul(p1, unitScales(sc + su));
+          p2 = i32x4.mul(p2, unitScales(sc + 2 * su));
+          p3 = i32x4.mul(p3, unitScales(sc + 3 * su));
         }
         acc0 = i32x4.add(acc0, p0);
         acc1 = i32x4.add(acc1, p1);
         acc2 = i32x4.add(acc2, p2);
         acc3 = i32x4.add(acc3, p3);
-        sums += 16;
-        s0 += 4;
+        bias += 16;
+        sc += 4;
       }
-      const at = <usize>b << 2;
       const lanes = v128.load(LANE_MASKS + (<usize>(b & 3) << 4));
-      const da = f32x4.splat(load<f32>(ad + at));
+      const da = f32x4.splat(load<f32>(ad + (<usize>b << 2)));
       const ints = f32x4.convert_i32x4_s(sumFour(acc0, acc1, acc2, acc3));
-      let vu = f32x4.mul(ints, f32x4.mul(fourRows(d0 + at, qD), da));
+      // The chunk's D and M: lane r is row r's.
+      let vu = f32x4.mul(ints, f32x4.mul(v128.load(c + chunkD(layout)), da));
       if (mins) {
-        const ms = f32x4.convert_i32x4_s(sumFour(superMins(U, n0, asum16, b), superMins(U, n0 + qU, asum16, b),
-          superMins(U, n0 + 2 * qU, asum16, b), superMins(U, n0 + 3 * qU, asum16, b)));
-        vu = f32x4.sub(vu, f32x4.mul(ms, f32x4.mul(fourRows(m0 + at, qD), da)));
+        const mn = c + chunkMins(layout), s16 = asum16 + (<usize>b << (U == 32 ? 4 : 5));
+        const ms = f32x4.convert_i32x4_s(sumFour(superMinsAt(U, mn, s16), superMinsAt(U, mn + su, s16),
+          superMinsAt(U, mn + 2 * su, s16), superMinsAt(U, mn + 3 * su, s16)));
+        vu = f32x4.sub(vu, f32x4.mul(ms, f32x4.mul(v128.load(c + chunkM(layout)), da)));
       }
       E0 = f32x4.add(E0, v128.and(i32x4.shuffle(vu, vu, 0, 0, 0, 0), lanes));
       E1 = f32x4.add(E1, v128.and(i32x4.shuffle(vu, vu, 1, 1, 1, 1), lanes));
       E2 = f32x4.add(E2, v128.and(i32x4.shuffle(vu, vu, 2, 2, 2, 2), lanes));
       E3 = f32x4.add(E3, v128.and(i32x4.shuffle(vu, vu, 3, 3, 3, 3), lanes));
+      c += chunk;
     }
-    const out = y + (<usize>(r - r0) << 2), qy = <usize>Q << 2;
+    const out = y + (<usize>(r - r0) << 2);
     store<f32>(out, laneTotal(E0));
-    store<f32>(out + qy, laneTotal(E1));
-    store<f32>(out + 2 * qy, laneTotal(E2));
-    store<f32>(out + 3 * qy, laneTotal(E3));
+    store<f32>(out, laneTotal(E1), 4);
+    store<f32>(out, laneTotal(E2), 8);
+    store<f32>(out, laneTotal(E3), 12);
   }
 }
 
@@ -754,6 +913,11 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
   const bd = act2, bs = act2 + (<usize>nblk << 2), bsum = act2 + actSums(layout, n), bc = act2 + actCodes(layout, n);
   const asum16 = act + actSums16(layout, n), bsum16 = act2 + actSums16(layout, n);
   const alpha = affine >> 8, beta = <i32><i8>affine;
+  // Split codes (see splitOf) start each group from the activation's bias, which holds beta's part.
+  const split = ASC_FEATURE_SIMD && kind == 0 && !rel;
+  const gsum = split ? act + actBias(layout, n) : asum, gsum2 = split ? act2 + actBias(layout, n) : bsum;
+  // and read A_hi from its own region (the codes region holds A_lo and A_hi - 256 A_lo).
+  const ahigh = act + actHighs(layout, n), bhigh = act2 + actHighs(layout, n);
   // Lanes b % 4 of the float sums: e, f the two rows with act; g, h with act2.
   let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0, f0: f32 = 0, f1: f32 = 0, f2: f32 = 0, f3: f32 = 0;
   let g0: f32 = 0, g1: f32 = 0, g2: f32 = 0, g3: f32 = 0, h0: f32 = 0, h1: f32 = 0, h2: f32 = 0, h3: f32 = 0;
@@ -764,34 +928,35 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
     if (F == 256) {
       // A block is four groups (two of units of 32); its unit sums are scaled, summed, then reduced once.
       const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
-      let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, sc0 = s0, sc1 = s1;
+      let w0 = c0, w1 = c1, a = ac, sums = gsum, a2 = bc, sums2 = gsum2, sc0 = s0, sc1 = s1, hp = ahigh, hp2 = bhigh;
       let E = f32x4.splat(0), Fs = f32x4.splat(0), G = f32x4.splat(0), H = f32x4.splat(0);
       for (; b < nblk; b++) {
         let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
         for (let k = 0; k < F / (4 * U); k++) {
           let l0: v128, l1: v128;
           if (quad) {
-            l0 = groupQuad(kind, U, rel, beta, w0, w1, a, sums, a2, sums2);
+            l0 = groupQuad(kind, U, rel, beta, w0, w1, a, hp, sums, a2, hp2, sums2);
             l1 = v128.load(PAIR_SECOND);
           } else {
             // The group's steps, written out here and in the loop below: a helper could return
             // only one row's sums, the other through memory (8% slower), and one loop for both
             // block sizes ran 3-6% slower.
-            let p = i32x4.splat(0), q = i32x4.splat(0);
-            const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
+            let p = split ? v128.load(sums) : i32x4.splat(0), q = p;
+            const m0 = v128.load(NIBBLE_MASKS + (kind == 0 ? 48 : 0)), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
             // The steps advance the group's pointers themselves: no copies live across the loop.
             for (let st = 0; st < U >> 3; st++) {
-              const v0 = v128.load(a), v1 = v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : v128.load(a, 48);
+              const v0 = v128.load(a), v1 = split ? v128.load(hp) : v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : split ? v128.load(hp, 16) : v128.load(a, 48);
               p = stepRow(kind, rel, t, m0, m1, m2, p, w0, v0, v1, v2, v3);
               q = stepRow(kind, rel, t, m0, m1, m2, q, w1, v0, v1, v2, v3);
               w0 += codeStep;
               w1 += codeStep;
               a += rel ? 32 : 64;
+              hp += 32;
             }
             l0 = unitsOf(kind, rel, alpha, p);
             l1 = unitsOf(kind, rel, alpha, q);
             // beta times the activation's unit sums, once for both rows.
-            if (beta != 0) {
+            if (beta != 0 && !split) {
               const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
               l0 = i32x4.add(l0, sb);
               l1 = i32x4.add(l1, sb);
@@ -817,6 +982,8 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
             w1 += groupCodes;
             a += <usize>U << (rel ? 2 : 3);
             a2 += <usize>U << (rel ? 2 : 3);
+            hp += <usize>U << 2;
+            hp2 += <usize>U << 2;
             sums2 += 16;
           }
           sc0 += 4;
@@ -860,28 +1027,29 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
       let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
       const groups = n / (4 * U);
       const groupCodes: usize = (kind ? 2 : 4) * <usize>U;
-      let w0 = c0, w1 = c1, a = ac, sums = asum, a2 = bc, sums2 = bsum, at: usize = 0;
+      let w0 = c0, w1 = c1, a = ac, sums = gsum, a2 = bc, sums2 = gsum2, at: usize = 0, hp = ahigh, hp2 = bhigh;
       for (let g = 0; g < groups; g++) {
         let i0: v128, i1: v128;
         if (quad) {
-          i0 = groupQuad(kind, U, rel, beta, w0, w1, a, sums, a2, sums2);
+          i0 = groupQuad(kind, U, rel, beta, w0, w1, a, hp, sums, a2, hp2, sums2);
           i1 = v128.load(PAIR_SECOND);
         } else {
-          let p = i32x4.splat(0), q = i32x4.splat(0);
-          const m0 = v128.load(NIBBLE_MASKS), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
+          let p = split ? v128.load(sums) : i32x4.splat(0), q = p;
+          const m0 = v128.load(NIBBLE_MASKS + (kind == 0 ? 48 : 0)), m1 = v128.load(NIBBLE_MASKS, 16), m2 = v128.load(NIBBLE_MASKS, 32);
           // The steps advance the group's pointers themselves: no copies live across the loop.
           for (let st = 0; st < U >> 3; st++) {
-            const v0 = v128.load(a), v1 = v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : v128.load(a, 48);
+            const v0 = v128.load(a), v1 = split ? v128.load(hp) : v128.load(a, 16), v2 = rel ? v0 : v128.load(a, 32), v3 = rel ? v0 : split ? v128.load(hp, 16) : v128.load(a, 48);
             p = stepRow(kind, rel, t, m0, m1, m2, p, w0, v0, v1, v2, v3);
             q = stepRow(kind, rel, t, m0, m1, m2, q, w1, v0, v1, v2, v3);
             w0 += codeStep;
             w1 += codeStep;
             a += rel ? 32 : 64;
+            hp += 32;
           }
           i0 = unitsOf(kind, rel, alpha, p);
           i1 = unitsOf(kind, rel, alpha, q);
           // beta times the activation's unit sums, once for both rows.
-          if (beta != 0) {
+          if (beta != 0 && !split) {
             const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
             i0 = i32x4.add(i0, sb);
             i1 = i32x4.add(i1, sb);
@@ -925,6 +1093,7 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
             acc2 = f32x4.add(acc2, v2);
             acc3 = f32x4.add(acc3, u2);
             a2 += <usize>U << (rel ? 2 : 3);
+            hp2 += <usize>U << 2;
             sums2 += 16;
           }
         }
@@ -932,6 +1101,7 @@ export function gemm2RelaxedBytes256Wide(type: i32, layout: i32, w: usize, rows:
           w0 += groupCodes;
           w1 += groupCodes;
           a += <usize>U << (rel ? 2 : 3);
+          hp += <usize>U << 2;
         }
         sums += 16;
         at += 16;
@@ -1136,11 +1306,12 @@ const UNIT_SUMS = memory.data(32, 16);
   store<i32>(out, u3, 12);
 }
 
-// Nibbles 0, 1 and 2 of every int16 lane (stepRow's affine indices).
+// Nibbles 0, 1 and 2 of every int16 lane (stepRow's affine indices), then its low byte (split codes).
 const NIBBLE_MASKS = memory.data<u16>([
   0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f, 0x000f,
   0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0, 0x00f0,
   0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00, 0x0f00,
+  0x00ff, 0x00ff, 0x00ff, 0x00ff, 0x00ff, 0x00ff, 0x00ff, 0x00ff,
 ], 16);
 
 // Where groupQuad leaves its other results (wasm functions return one value).
@@ -1167,8 +1338,12 @@ const PAIR_SECOND = memory.data(48, 16);
     }
     return i32x4.relaxed_dot_i8x16_i7x16_add_s(v1, hi, i32x4.relaxed_dot_i8x16_i7x16_add_s(v0, lo, acc));
   }
-  // Sign-extending loads: one instruction each, where widening a register's high half takes two.
-  if (kind == 0) return mac(mac(mac(mac(acc, v128.load8x8_s(w), v0), v128.load8x8_s(w, 8), v1), v128.load8x8_s(w, 16), v2), v128.load8x8_s(w, 24), v3);
+  // Split codes (see splitOf) against A_lo, A_hi of each half: the lo bytes masked, the hi shifted
+  // down (this kernel also serves activations with an A_lo of -128).
+  if (kind == 0) {
+    const x = v128.load(w), x2 = v128.load(w, 16);
+    return mac(mac(mac(mac(acc, v128.and(x, m0), v0), i16x8.shr_s(x, 8), v1), v128.and(x2, m0), v2), i16x8.shr_s(x2, 8), v3);
+  }
   const x = v128.load(w);
   if (kind == 1) {
     const lo = i8x16.swizzle(t, lowNibbles(x)), hi = i8x16.swizzle(t, highNibbles(x));
@@ -1197,8 +1372,10 @@ const PAIR_SECOND = memory.data(48, 16);
  * (times the activations' unit sums, at sums and sums2).
  */
 // @ts-ignore: decorator
-@inline function groupQuad(kind: i32, U: i32, rel: bool, beta: i32, w0: usize, w1: usize, a: usize, sums: usize, a2: usize, sums2: usize): v128 {
-  let p = i32x4.splat(0), q = i32x4.splat(0), r = i32x4.splat(0), z = i32x4.splat(0);
+@inline function groupQuad(kind: i32, U: i32, rel: bool, beta: i32, w0: usize, w1: usize, a: usize, ha: usize, sums: usize, a2: usize, ha2: usize, sums2: usize): v128 {
+  // Split codes (see splitOf) start from the activations' bias (sums, sums2 point at it).
+  const split = ASC_FEATURE_SIMD && !rel, lowByte = v128.load(NIBBLE_MASKS, 48);
+  let p = split ? v128.load(sums) : i32x4.splat(0), q = p, r = split ? v128.load(sums2) : i32x4.splat(0), z = r;
   for (let st = 0; st < U >> 3; st++) {
     if (ASC_FEATURE_RELAXED_SIMD && rel) {
       const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(a2), b1 = v128.load(a2, 16);
@@ -1214,19 +1391,23 @@ const PAIR_SECOND = memory.data(48, 16);
       a += 32;
       a2 += 32;
     } else {
-      for (let k = 0; k < 4; k++) {
-        const c = v128.load8x8_s(w0 + (<usize>k << 3)), d = v128.load8x8_s(w1 + (<usize>k << 3));
-        const av = v128.load(a + (<usize>k << 4)), bv = v128.load(a2 + (<usize>k << 4));
-        p = mac(p, c, av); q = mac(q, d, av);
-        r = mac(r, c, bv); z = mac(z, d, bv);
+      for (let h = 0; h < 2; h++) {
+        const x = v128.load(w0 + (<usize>h << 4)), xd = v128.load(w1 + (<usize>h << 4));
+        const c = v128.and(x, lowByte), c2 = i16x8.shr_s(x, 8), d = v128.and(xd, lowByte), d2 = i16x8.shr_s(xd, 8);
+        const al = v128.load(a + (<usize>h << 5)), ah = v128.load(ha + (<usize>h << 4));
+        const bl = v128.load(a2 + (<usize>h << 5)), bh = v128.load(ha2 + (<usize>h << 4));
+        p = mac(mac(p, c, al), c2, ah); q = mac(mac(q, d, al), d2, ah);
+        r = mac(mac(r, c, bl), c2, bh); z = mac(mac(z, d, bl), d2, bh);
       }
       a += 64;
       a2 += 64;
+      ha += 32;
+      ha2 += 32;
     }
     w0 += 32;
     w1 += 32;
   }
-  if (beta != 0) {
+  if (beta != 0 && !split) {
     const sb = i32x4.mul(v128.load(sums), i32x4.splat(beta));
     p = i32x4.add(p, sb);
     q = i32x4.add(q, sb);
@@ -1245,6 +1426,20 @@ const PAIR_SECOND = memory.data(48, 16);
   return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
 }
 
+// 16 split codes at w (see splitOf) against A_lo and A_hi - 256 A_lo.
+// @ts-ignore: decorator
+@inline function splitMac(acc: v128, w: usize, lo: v128, prime: v128): v128 {
+  const x = v128.load(w);
+  return mac(mac(acc, x, lo), i16x8.shr_s(x, 8), prime);
+}
+
+// The same against A_lo and A_hi: the lo bytes masked off the hi (any activation codes).
+// @ts-ignore: decorator
+@inline function safeMac(acc: v128, w: usize, lo: v128, hi: v128, lowByte: v128): v128 {
+  const x = v128.load(w);
+  return mac(mac(acc, v128.and(x, lowByte), lo), i16x8.shr_s(x, 8), hi);
+}
+
 // The int8 scales of a group's four units, as int32 lanes.
 // @ts-ignore: decorator
 @inline function unitScales(ws: usize): v128 {
@@ -1257,10 +1452,14 @@ const PAIR_SECOND = memory.data(48, 16);
 // copies), over four lanes.
 // @ts-ignore: decorator
 @inline function superMins(U: i32, wn: usize, asum16: usize, b: i32): v128 {
-  if (U == 32) return i32x4.dot_i16x8_s(v128.load8x8_s(wn + (<usize>b << 3)), v128.load(asum16 + (<usize>b << 4)));
-  const m = v128.load(wn + (<usize>b << 4));
-  const p = asum16 + (<usize>b << 5);
-  return i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(m), v128.load(p)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(m), v128.load(p, 16)));
+  return superMinsAt(U, wn + (<usize>b << (U == 32 ? 3 : 4)), asum16 + (<usize>b << (U == 32 ? 4 : 5)));
+}
+// The same from the super-block's mins at m and its activation unit sums at s16.
+// @ts-ignore: decorator
+@inline function superMinsAt(U: i32, m: usize, s16: usize): v128 {
+  if (U == 32) return i32x4.dot_i16x8_s(v128.load8x8_s(m), v128.load(s16));
+  const v = v128.load(m);
+  return i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v), v128.load(s16)), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(v), v128.load(s16, 16)));
 }
 
 // The lane sums of two vectors in lanes 0 and 1 (and again in 2 and 3).

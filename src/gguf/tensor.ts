@@ -83,14 +83,18 @@ export function tensorApi(ctx: Context) {
       if (activationBytes.length !== actBytes) {
         throw new QsimdError("LENGTH_MISMATCH", `${n} ${t.name} values take an activation of ${actBytes} ${act.name} bytes, got ${activationBytes.length}`);
       }
+      // The row four times over: the kernel that serves tensors of four rows or more (see quadRows
+      // in assembly/gguf/gemv.ts), with the activations it must take (any Q8 codes, -128 too).
       return withOperands(ctx, (ops) => {
         e.ggufUseRelaxed(true);
-        const w = ops.alloc(e.ggufPackedBytes(t.id, 1, n));
-        e.ggufPack(t.id, ops.copy(rowBytes), w, 1, n);
+        const raw = ops.alloc(4 * rowBytes.length);
+        for (let k = 0; k < 4; k++) memory.of(Uint8Array).set(rowBytes, raw + k * rowBytes.length);
+        const w = ops.alloc(e.ggufPackedBytes(t.id, 4, n));
+        e.ggufPack(t.id, raw, w, 4, n);
         const a = ops.alloc(e.ggufActivationBytes(t.id, n));
         e.ggufPackActivation(t.id, ops.copy(activationBytes), a, n);
-        const y = ops.alloc(4);
-        e.ggufGemv(t.id, w, 1, n, a, y, 0, 1);
+        const y = ops.alloc(16);
+        e.ggufGemv(t.id, w, 4, n, a, y, 0, 4);
         return memory.of(Float32Array)[y / 4];
       });
     },

@@ -165,6 +165,46 @@ export default function gguf(test, env) {
     }
   });
 
+  test("vecDot with any Q8 activation codes (-128 too, which ggml's quantizers never write): every build alike, exact sums", async () => {
+    const { features } = await env.load();
+    const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
+    const NEEDS = new Set(["iq2_xxs", "iq2_xs", "iq1_s"]);
+    const r = rng(2024), n = 512;
+    for (const format of DOT_FORMATS) {
+      const name = format.toUpperCase(), act = env.api.ggufType(env.api.ggufType(name).activation);
+      const w = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.61) * (1 + (i % 11)));
+      const row = instances[0].quantize(name, w, { rowLength: n, imatrix: NEEDS.has(format) ? new Float32Array(n).fill(1) : undefined });
+      // Random codes, a third of them -128; scales finite and small; Q8_K's 16-value sums those of its codes.
+      const bytes = new Uint8Array((n / act.blockSize) * act.blockBytes), view = new DataView(bytes.buffer);
+      for (let b = 0; b < n / act.blockSize; b++) {
+        const at = b * act.blockBytes, codes = act.name === "Q8_K" ? at + 4 : at + (act.name === "Q8_1" ? 4 : 2);
+        let sum = 0;
+        for (let i = 0; i < act.blockSize; i++) {
+          const c = r.u32() % 3 === 0 ? -128 : r.int(-128, 127);
+          view.setInt8(codes + i, c);
+          sum += c;
+          if (act.name === "Q8_K" && i % 16 === 15) {
+            let s16 = 0;
+            for (let k = i - 15; k <= i; k++) s16 += view.getInt8(codes + k);
+            view.setInt16(at + 260 + 2 * (i >> 4), s16, true);
+          }
+        }
+        if (act.name === "Q8_K") view.setFloat32(at, 0.001 * (1 + (b % 5)), true);
+        else view.setUint16(at, 0x1c00 + 37 * b, true); // fp16 scales near 2^-8
+        if (act.name === "Q8_1") view.setUint16(at + 2, 0x2400 + (sum & 0xff), true); // s: only the builds are compared
+      }
+      const values = instances.map((q) => q.vecDot(name, row, bytes));
+      for (const [k, v] of values.entries()) ok(Object.is(v, values[0]), `${name}: ${instances[k].variant} ${v} vs ${instances[0].variant} ${values[0]}`);
+      // Against the sum in doubles of the dequantized values (Q8_1's s is not its codes' sum here).
+      if (act.name !== "Q8_1") {
+        const wd = instances[0].dequantize(name, row, n), ad = instances[0].dequantize(act.name, bytes, n);
+        let want = 0, scale = 0;
+        for (let i = 0; i < n; i++) { want += wd[i] * ad[i]; scale += Math.abs(wd[i] * ad[i]); }
+        ok(Math.abs(values[0] - want) <= 1e-5 * scale, `${name}: ${values[0]} vs ${want} (sum |w a| ${scale})`);
+      }
+    }
+  });
+
   test("tensor().matmul: activations in pairs give exactly matvec's results, every dot type and build", async () => {
     const features = (await env.load()).features;
     const NEEDS = new Set(["iq2_xxs", "iq2_xs", "iq1_s"]);
