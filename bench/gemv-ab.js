@@ -31,6 +31,8 @@ for (const name of names.length ? names : ["Q8_0", "Q5_0", "Q5_1", "Q6_K", "Q5_K
   for (const rows of [128, 4096]) {
     for (const { e, take } of builds) {
       const x = take(rows * cols * 4), raw = take((rows * cols / type.blockSize) * type.blockBytes);
+      const space = e.ggufWorkspaceBytes(type.id); // the grid i-quants' search tables
+      if (space) e.ggufUseWorkspace(type.id, take(space));
       new Float32Array(e.memory.buffer, x, rows * cols).set(floats(rows * cols, 11));
       if (NEEDS_IMATRIX.has(name)) {
         const qw = take(cols * 4);
