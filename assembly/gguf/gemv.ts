@@ -669,20 +669,11 @@ export function gemvBytes32FourSafe(type: i32, layout: i32, w: usize, rows: i32,
       let wp = c;
       const end = wp + 512;
       do {
-        const lo = v128.load(a);
-        if (safe) {
-          const hi = v128.load(hp);
-          p0 = safeMac(p0, wp, lo, hi, lowByte);
-          p1 = safeMac(p1, wp + 16, lo, hi, lowByte);
-          p2 = safeMac(p2, wp + 32, lo, hi, lowByte);
-          p3 = safeMac(p3, wp + 48, lo, hi, lowByte);
-        } else {
-          const prime = v128.load(a, 16);
-          p0 = splitMac(p0, wp, lo, prime);
-          p1 = splitMac(p1, wp + 16, lo, prime);
-          p2 = splitMac(p2, wp + 32, lo, prime);
-          p3 = splitMac(p3, wp + 48, lo, prime);
-        }
+        const lo = v128.load(a), hi = safe ? v128.load(hp) : v128.load(a, 16);
+        p0 = splitMac(safe, p0, wp, lo, hi, lowByte);
+        p1 = splitMac(safe, p1, wp + 16, lo, hi, lowByte);
+        p2 = splitMac(safe, p2, wp + 32, lo, hi, lowByte);
+        p3 = splitMac(safe, p3, wp + 48, lo, hi, lowByte);
         wp += 64;
         a += 32;
         hp += 16;
@@ -756,20 +747,11 @@ export function gemvBytes256Four32Safe(type: i32, layout: i32, w: usize, rows: i
         // Half steps, as in gemvFour32.
         const end = wp + (<usize>U << 4);
         do {
-          const lo = v128.load(a);
-          if (safe) {
-            const hi = v128.load(hp);
-            p0 = safeMac(p0, wp, lo, hi, lowByte);
-            p1 = safeMac(p1, wp + 16, lo, hi, lowByte);
-            p2 = safeMac(p2, wp + 32, lo, hi, lowByte);
-            p3 = safeMac(p3, wp + 48, lo, hi, lowByte);
-          } else {
-            const prime = v128.load(a, 16);
-            p0 = splitMac(p0, wp, lo, prime);
-            p1 = splitMac(p1, wp + 16, lo, prime);
-            p2 = splitMac(p2, wp + 32, lo, prime);
-            p3 = splitMac(p3, wp + 48, lo, prime);
-          }
+          const lo = v128.load(a), hi = safe ? v128.load(hp) : v128.load(a, 16);
+          p0 = splitMac(safe, p0, wp, lo, hi, lowByte);
+          p1 = splitMac(safe, p1, wp + 16, lo, hi, lowByte);
+          p2 = splitMac(safe, p2, wp + 32, lo, hi, lowByte);
+          p3 = splitMac(safe, p3, wp + 48, lo, hi, lowByte);
           wp += 64;
           a += 32;
           hp += 16;
@@ -1426,18 +1408,12 @@ const PAIR_SECOND = memory.data(48, 16);
   return i32x4.add(acc, i32x4.dot_i16x8_s(w, a));
 }
 
-// 16 split codes at w (see splitOf) against A_lo and A_hi - 256 A_lo.
+// 16 split codes at w (see splitOf) against A_lo and hi: A_hi - 256 A_lo, or with `safe` A_hi, the
+// lo bytes then masked off the hi ones (any activation codes).
 // @ts-ignore: decorator
-@inline function splitMac(acc: v128, w: usize, lo: v128, prime: v128): v128 {
+@inline function splitMac(safe: bool, acc: v128, w: usize, lo: v128, hi: v128, lowByte: v128): v128 {
   const x = v128.load(w);
-  return mac(mac(acc, x, lo), i16x8.shr_s(x, 8), prime);
-}
-
-// The same against A_lo and A_hi: the lo bytes masked off the hi (any activation codes).
-// @ts-ignore: decorator
-@inline function safeMac(acc: v128, w: usize, lo: v128, hi: v128, lowByte: v128): v128 {
-  const x = v128.load(w);
-  return mac(mac(acc, v128.and(x, lowByte), lo), i16x8.shr_s(x, 8), hi);
+  return mac(mac(acc, safe ? v128.and(x, lowByte) : x, lo), i16x8.shr_s(x, 8), hi);
 }
 
 // The int8 scales of a group's four units, as int32 lanes.
