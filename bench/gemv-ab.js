@@ -5,19 +5,23 @@
 //
 //   git worktree add /tmp/base REV && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)
 //   node bench/gemv-ab.js /tmp/base . [TYPE...]     (default: Q8_0 Q5_0 Q5_1 Q6_K Q5_K IQ2_XXS IQ2_XS)
+//   node --experimental-wasm-relaxed-simd bench/gemv-ab.js --build relaxed /tmp/base . [TYPE...]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { GGUF_TYPES } from "../dist/entry/node.js";
 import { floats } from "./data.js";
 import { bumpAllocator } from "./raw-build.js";
 
-const [baseDir, newDir, ...names] = process.argv.slice(2);
+const args = process.argv.slice(2), at = args.indexOf("--build");
+const build = at < 0 ? "simd" : args.splice(at, 2)[1];
+if (build !== "simd" && build !== "relaxed") throw new Error("--build takes simd or relaxed");
+const [baseDir, newDir, ...names] = args;
 if (!newDir) {
   console.error("usage: node bench/gemv-ab.js BASE_DIR NEW_DIR [TYPE...]");
   process.exit(2);
 }
 const builds = await Promise.all([baseDir, newDir].map(async (dir) => {
-  const e = (await WebAssembly.instantiate(readFileSync(resolve(dir, "dist/wasm/simd.wasm")), {})).instance.exports;
+  const e = (await WebAssembly.instantiate(readFileSync(resolve(dir, `dist/wasm/${build}.wasm`)), {})).instance.exports;
   return { e, take: bumpAllocator(e.memory) };
 }));
 const cols = 4096, rounds = 15;

@@ -26,6 +26,8 @@ const SIMD_BODY = [
 ];
 const RELAXED_BODY = [
   ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...simdOp(275), 0x1a, // i32x4.relaxed_dot_i8x16_i7x16_add_s
+  ...V128_CONST_ZERO, ...V128_CONST_ZERO, ...simdOp(256), 0x1a,                      // i8x16.relaxed_swizzle
+  ...V128_CONST_ZERO, ...simdOp(257), 0x1a,                                          // i32x4.relaxed_trunc_f32x4_s
 ];
 
 function leb128(n: number): number[] {

@@ -373,6 +373,16 @@ const BIT_LANES = memory.data<u8>([1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 
   return v128.and(i16x8.shr_u(v, 4), byteConst(0x0f));
 }
 
+/**
+ * Bytes of t at indices i, every index below 16 (nibbles): there the relaxed swizzle is the same
+ * bytes on every engine, and one x86 instruction where the strict one adds a saturating add.
+ */
+// @ts-ignore: decorator
+@inline export function lookup16(t: v128, i: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i8x16.relaxed_swizzle(t, i);
+  return i8x16.swizzle(t, i);
+}
+
 /** Bits shift, shift + 1 of each byte (shift <= 6), as highNibbles does it. */
 // @ts-ignore: decorator
 @inline export function bitPairs(v: v128, shift: i32): v128 {

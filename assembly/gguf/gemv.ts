@@ -31,7 +31,7 @@
 // adds float(isum) * (D_w * D_a) [- float(msum) * (M_w * D_a)] [+ M_w * s_a] to lane b % 4 of four
 // float32 sums, combined at the end as (l0 + l1) + (l2 + l3). Q1_0 and Q2_0, whose weight scale spans
 // several activation blocks, take ggml's own order instead (see spanOf).
-import { highNibbles, loadF16, lowNibbles, sumFour } from "./common";
+import { highNibbles, loadF16, lookup16, lowNibbles, sumFour } from "./common";
 import { ggufBlockBytes, ggufBlockSize } from "./index";
 import { IQ4_CODEBOOK, unpackIQ4_NL } from "./iq4_nl";
 import { unpackIQ4_XS } from "./iq4_xs";
@@ -1315,8 +1315,8 @@ const PAIR_SECOND = memory.data(48, 16);
     const x = v128.load(w);
     let lo = lowNibbles(x), hi = highNibbles(x);
     if (kind == 1) {
-      lo = i8x16.swizzle(t, lo);
-      hi = i8x16.swizzle(t, hi);
+      lo = lookup16(t, lo);
+      hi = lookup16(t, hi);
     }
     return i32x4.relaxed_dot_i8x16_i7x16_add_s(v1, hi, i32x4.relaxed_dot_i8x16_i7x16_add_s(v0, lo, acc));
   }
@@ -1328,7 +1328,7 @@ const PAIR_SECOND = memory.data(48, 16);
   }
   const x = v128.load(w);
   if (kind == 1) {
-    const lo = i8x16.swizzle(t, lowNibbles(x)), hi = i8x16.swizzle(t, highNibbles(x));
+    const lo = lookup16(t, lowNibbles(x)), hi = lookup16(t, highNibbles(x));
     return mac(mac(mac(mac(acc, i16x8.extend_low_i8x16_s(lo), v0), i16x8.extend_high_i8x16_s(lo), v1), i16x8.extend_low_i8x16_s(hi), v2), i16x8.extend_high_i8x16_s(hi), v3);
   }
   // Nibble k of each int16 lane masked in place (16^k q) against an activation packed times

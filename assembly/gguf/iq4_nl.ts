@@ -1,6 +1,6 @@
 // IQ4_NL: blocks of 32 values: fp16 d, then 16 bytes of 4-bit indices into a fixed non-linear
 // codebook (value j low nibble, j + 16 high nibble); x = d * codebook[index].
-import { fourFrom, highNibbles, loadF16, lowNibbles, nearestInt, storeF16, storeScaled16 } from "./common";
+import { fourFrom, highNibbles, loadF16, lookup16, lowNibbles, nearestInt, storeF16, storeScaled16 } from "./common";
 import { CODES, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setD, setNibbleCodes } from "./unpacked";
 
@@ -15,8 +15,8 @@ export const IQ4_CODEBOOK: StaticArray<i8> = [-127, -104, -83, -65, -49, -35, -2
   if (ASC_FEATURE_SIMD) {
     // The codebook looked up 16 at a time; d * value rounds once either way.
     const t = v128.load(changetype<usize>(IQ4_CODEBOOK)), v = v128.load(q), vd = f32x4.splat(d);
-    storeScaled16(out, i8x16.swizzle(t, lowNibbles(v)), vd);
-    storeScaled16(out + 64, i8x16.swizzle(t, highNibbles(v)), vd);
+    storeScaled16(out, lookup16(t, lowNibbles(v)), vd);
+    storeScaled16(out + 64, lookup16(t, highNibbles(v)), vd);
     return;
   }
   for (let j = 0; j < 16; j++) {

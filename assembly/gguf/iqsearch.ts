@@ -7,7 +7,7 @@
 // Workspace: i32 ready flag, i32 pool cursor, i32 map[mapSize] (grid index >= 0; -1 not seen yet;
 // -(offset + 2) for a neighbour list at pool[offset]: count, then the entries), u32 pool: an entry
 // is the grid value | its index << 16, so that the search loads four entries at once.
-import { nearestInt } from "./common";
+import { lookup16, nearestInt } from "./common";
 import { IQ1_GRID, IQ2_S_GRID, IQ2_XS_GRID, IQ2_XXS_GRID, IQ3_S_GRID, IQ3_XXS_GRID } from "./grids";
 
 // Families of grids: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M, IQ3_XXS, IQ3_S.
@@ -158,8 +158,8 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
         // Lane i's level index times 4, spread to a float's four byte indices.
         g = i32x4.shl(g, 2);
         for (let i = 0; i < 8; i++) {
-          const at = v128.or(i8x16.swizzle(v128.and(g, twoBits), spread), bytes);
-          d2 = f32x4.add(d2, i8x16.swizzle(v128.load(LANE_TERMS + (<usize>i << 4)), at));
+          const at = v128.or(lookup16(v128.and(g, twoBits), spread), bytes);
+          d2 = f32x4.add(d2, lookup16(v128.load(LANE_TERMS + (<usize>i << 4)), at));
           g = i32x4.shr_u(g, 2);
         }
       } else {

@@ -1,7 +1,7 @@
 // MXFP4: blocks of 32 values: an E8M0 exponent byte e, then 16 bytes of 4-bit E2M1 codes (value j
 // low nibble, j + 16 high nibble); x = fp4(code) * 2^(e - 127), with the E2M1 values doubled
 // (ggml's table) and the scale halved to match: 2^(e - 128), exact as a float32 bit pattern.
-import { absMax, castInt, highNibbles, lowNibbles, packNibbles, storeScaled16 } from "./common";
+import { absMax, castInt, highNibbles, lookup16, lowNibbles, packNibbles, storeScaled16 } from "./common";
 import { setD, setNibbleCodes } from "./unpacked";
 
 export const MXFP4_BYTES = 17;
@@ -20,8 +20,8 @@ export function dequantizeMXFP4(src: usize, y: usize, blocks: i32): void {
     const out = y + (<usize>b << 7);
     if (ASC_FEATURE_SIMD) {
       const t = v128.load(changetype<usize>(FP4_DOUBLED)), v = v128.load(block + 1), vd = f32x4.splat(d);
-      storeScaled16(out, i8x16.swizzle(t, lowNibbles(v)), vd);
-      storeScaled16(out + 64, i8x16.swizzle(t, highNibbles(v)), vd);
+      storeScaled16(out, lookup16(t, lowNibbles(v)), vd);
+      storeScaled16(out + 64, lookup16(t, highNibbles(v)), vd);
       continue;
     }
     for (let j = 0; j < 16; j++) {

@@ -1,7 +1,7 @@
 // NVFP4: blocks of 64 values in four runs of 16: four UE4M3 scale bytes, then 8 bytes of 4-bit E2M1
 // codes per run (value j low nibble, j + 8 high nibble); x = fp4(code) * scale, with ggml's doubled
 // E2M1 values (as MXFP4) and the scale halved to match.
-import { absMax, highNibbles, lowNibbles, storeScaled16 } from "./common";
+import { absMax, highNibbles, lookup16, lowNibbles, storeScaled16 } from "./common";
 import { FP4_DOUBLED, nearestFp4 } from "./mxfp4";
 import { setCode, setD } from "./unpacked";
 
@@ -33,7 +33,7 @@ export const NVFP4_BYTES = 36;
   const v = v128.load64_zero(q);
   const codes = i8x16.shuffle(lowNibbles(v), highNibbles(v), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
   const vd = s == 0 ? i32x4.shuffle(scales, scales, 0, 0, 0, 0) : s == 1 ? i32x4.shuffle(scales, scales, 1, 1, 1, 1) : s == 2 ? i32x4.shuffle(scales, scales, 2, 2, 2, 2) : i32x4.shuffle(scales, scales, 3, 3, 3, 3);
-  storeScaled16(out, i8x16.swizzle(t, codes), vd);
+  storeScaled16(out, lookup16(t, codes), vd);
 }
 
 /** x as UE4M3 as ggml rounds it: the top three mantissa bits, rounded half up; saturating at 0x7e. */
