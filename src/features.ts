@@ -53,6 +53,11 @@ function probeModule(body: number[]): Uint8Array<ArrayBuffer> {
   ]);
 }
 
+/** The modules validateFeatures hands the validator: one per build above scalar. */
+export function probeModules(): { simd: Uint8Array<ArrayBuffer>; relaxed: Uint8Array<ArrayBuffer> } {
+  return { simd: probeModule(SIMD_BODY), relaxed: probeModule([...SIMD_BODY, ...RELAXED_BODY]) };
+}
+
 let validated: { simd: boolean; relaxedSimd: boolean } | undefined;
 
 /** What the host's validator accepts (cached: validation cannot change within a realm). */
@@ -65,8 +70,8 @@ export function validateFeatures(): { simd: boolean; relaxedSimd: boolean } {
         return false;
       }
     };
-    const simd = check(probeModule(SIMD_BODY));
-    validated = { simd, relaxedSimd: simd && check(probeModule([...SIMD_BODY, ...RELAXED_BODY])) };
+    const probes = probeModules(), simd = check(probes.simd);
+    validated = { simd, relaxedSimd: simd && check(probes.relaxed) };
   }
   return validated;
 }

@@ -48,6 +48,13 @@ async function constsInLoops(path) {
   return count;
 }
 
+// The SIMD instruction names in binaryen's disassembly of the module at path.
+async function simdOps(path) {
+  const { code, stdout, stderr } = await node([wasmDis, path], { maxBuffer: 1 << 28 });
+  equal(code, 0, stderr);
+  return new Set([...stdout.matchAll(/\((?:i8x16|i16x8|i32x4|i64x2|f32x4|f64x2|v128)\.[a-z0-9_]+/g)].map(([op]) => op.slice(1)));
+}
+
 export default function nodeOnly(test) {
   ggufCli(test);
   test("the built benchmark page (dist/bench) runs in Chromium: progress, table, chart, JSON", async () => {
@@ -108,6 +115,22 @@ export default function nodeOnly(test) {
       'import { load } from "qsimd/inline"; const q = await load({ variant: "scalar" }); console.log(q.variant, q.dotI8(Int8Array.of(3), Int8Array.of(-4)))']);
     equal(code, 0, stderr);
     equal(stdout.trim(), "scalar -12");
+  });
+
+  test("the feature probe validates every instruction the relaxed build has beyond the SIMD build", async () => {
+    // An engine can ship part of relaxed SIMD (JavaScriptCore's flag: swizzle, no dot product); a
+    // relaxed instruction the probe leaves out would then fail the whole build at compile time.
+    const { probeModules } = await import("../../dist/features.js");
+    const dir = mkdtempSync(join(tmpdir(), "qsimd-probe-"));
+    try {
+      writeFileSync(join(dir, "probe.wasm"), probeModules().relaxed);
+      const [simd, relaxed, probe] = await Promise.all(["dist/wasm/simd.wasm", "dist/wasm/relaxed.wasm", join(dir, "probe.wasm")].map(simdOps));
+      const extra = [...relaxed].filter((op) => !simd.has(op));
+      ok(extra.length > 0, "the relaxed build holds relaxed instructions");
+      for (const op of extra) ok(probe.has(op), `${op} is not in the relaxed probe (src/features.ts)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("the SIMD builds read no v128.const inside a loop; the hoisting pass keeps results and refuses unknown opcodes", async () => {
