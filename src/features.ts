@@ -6,8 +6,8 @@ export interface Features {
   /** The host runs the `simd` build (WebAssembly SIMD128). */
   simd: boolean;
   /**
-   * The host runs the `relaxed` build: it validates the relaxed dot product and, once that build has
-   * been instantiated here, computed the load-time self-test correctly.
+   * The host runs the `relaxed` build: it validates the relaxed instructions that build uses and,
+   * once the build has been instantiated here, computed the load-time self-test correctly.
    */
   relaxedSimd: boolean;
 }

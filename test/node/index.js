@@ -31,11 +31,16 @@ console.log(JSON.stringify(out));
 const binaryen = join(root, "node_modules", "binaryen", "bin");
 const wasmAs = join(binaryen, "wasm-as"), wasmDis = join(binaryen, "wasm-dis");
 
+async function disassembly(path) {
+  const { code, stdout, stderr } = await node([wasmDis, path], { maxBuffer: 1 << 28 });
+  equal(code, 0, stderr);
+  return stdout;
+}
+
 // v128.const instructions inside loops, counted in binaryen's own disassembly of the module at path
 // (not with the decoder of scripts/hoist-constants.js).
 async function constsInLoops(path) {
-  const { code, stdout, stderr } = await node([wasmDis, path], { maxBuffer: 1 << 28 });
-  equal(code, 0, stderr);
+  const stdout = await disassembly(path);
   const loops = [];
   let depth = 0, count = 0;
   for (const [token] of stdout.replace(/"(?:[^"\\]|\\.)*"/g, "").matchAll(/\(loop|v128\.const|[()]/g)) {
@@ -50,8 +55,7 @@ async function constsInLoops(path) {
 
 // The SIMD instruction names in binaryen's disassembly of the module at path.
 async function simdOps(path) {
-  const { code, stdout, stderr } = await node([wasmDis, path], { maxBuffer: 1 << 28 });
-  equal(code, 0, stderr);
+  const stdout = await disassembly(path);
   return new Set([...stdout.matchAll(/\((?:i8x16|i16x8|i32x4|i64x2|f32x4|f64x2|v128)\.[a-z0-9_]+/g)].map(([op]) => op.slice(1)));
 }
 
