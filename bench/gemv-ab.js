@@ -1,11 +1,12 @@
-// Two builds' GEMV kernels side by side: each build's simd.wasm called directly on the same weights and
-// activation (packed by each build for its own kernel), at 128 rows (in cache) and 4096 rows, in
-// alternating rounds, the best time of each kept and the results compared bit for bit. For judging a
-// kernel change on a noisy VM without the JavaScript around it (bench/ab.js times the public API).
+// Two builds' GEMV kernels side by side: each build's simd.wasm (or relaxed.wasm) called directly on
+// the same weights and activation (packed by each build for its own kernel), at 128 rows (in cache)
+// and 4096 rows, in alternating rounds, the best time of each kept and the results compared bit for
+// bit. For judging a kernel change on a noisy VM without the JavaScript around it (bench/ab.js times
+// the public API).
 //
 //   git worktree add /tmp/base REV && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)
 //   node bench/gemv-ab.js /tmp/base . [TYPE...]     (default: Q8_0 Q5_0 Q5_1 Q6_K Q5_K IQ2_XXS IQ2_XS)
-//   node --experimental-wasm-relaxed-simd bench/gemv-ab.js --build relaxed /tmp/base . [TYPE...]
+//   npx deno run -A bench/gemv-ab.js --build relaxed /tmp/base . [TYPE...]   (not Node 20: its relaxed dot is wrong)
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { GGUF_TYPES } from "../dist/entry/node.js";
@@ -17,7 +18,7 @@ const build = at < 0 ? "simd" : args.splice(at, 2)[1];
 if (build !== "simd" && build !== "relaxed") throw new Error("--build takes simd or relaxed");
 const [baseDir, newDir, ...names] = args;
 if (!newDir) {
-  console.error("usage: node bench/gemv-ab.js BASE_DIR NEW_DIR [TYPE...]");
+  console.error("usage: node bench/gemv-ab.js [--build simd|relaxed] BASE_DIR NEW_DIR [TYPE...]");
   process.exit(2);
 }
 const builds = await Promise.all([baseDir, newDir].map(async (dir) => {
