@@ -1,7 +1,7 @@
 // Q8_0: blocks of 32 values, an fp16 scale d then 32 int8, x = q * d. ggml's reference quantizer:
 // d = max|x| / 127, q = roundf(x / d) (computed as x * (1 / d)).
 import { f16FromF32Bits } from "../convert/f16";
-import { absMax, absMaxLanes, castInt, loadF16, narrowBytes, roundAway, roundAway4, storeF16, storeScaled16, sumFour } from "./common";
+import { absMax, absMaxLanes, castInt, loadF16, roundAway, roundAway16, storeF16, storeScaled16, sumFour } from "./common";
 import { setCode, setD } from "./unpacked";
 
 export const Q8_0_BLOCK = 32;
@@ -21,18 +21,18 @@ export function quantizeQ8_0(x: usize, out: usize, blocks: i32): void {
 export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: usize, sums: bool): void {
   let b = 0;
   if (ASC_FEATURE_SIMD && blocks >= 4) {
-    let d = scalesOfFour(x), id = inverseOf(d);
+    let d = scalesOfFour(x), id2 = twiceInverseOf(d);
     for (; b + 4 <= blocks; b += 4) {
       const src = x + <usize>b * (Q8_0_BLOCK << 2), dst = out + <usize>b * bytes;
       const nd = b + 8 <= blocks ? scalesOfFour(src + 512) : d;
-      const nid = inverseOf(nd);
-      if (i32x4.all_true(f32x4.lt(id, f32x4.splat(Infinity)))) {
+      const nid2 = twiceInverseOf(nd);
+      if (i32x4.all_true(f32x4.lt(id2, f32x4.splat(Infinity)))) {
         // fp16(d) a block at a time on the integer units: the vector conversion's seven constants,
         // which V8 rebuilt and spilled at every pass, cost this loop 1.12x (Q8_0; Q8_1 1.06x).
-        const s0 = block8(src, dst, at, v128.shuffle<f32>(id, id, 0, 0, 0, 0), f16FromF32Bits(i32x4.extract_lane(d, 0)));
-        const s1 = block8(src + 128, dst + bytes, at, v128.shuffle<f32>(id, id, 1, 1, 1, 1), f16FromF32Bits(i32x4.extract_lane(d, 1)));
-        const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id, id, 2, 2, 2, 2), f16FromF32Bits(i32x4.extract_lane(d, 2)));
-        const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id, id, 3, 3, 3, 3), f16FromF32Bits(i32x4.extract_lane(d, 3)));
+        const s0 = block8(src, dst, at, v128.shuffle<f32>(id2, id2, 0, 0, 0, 0), f16FromF32Bits(i32x4.extract_lane(d, 0)));
+        const s1 = block8(src + 128, dst + bytes, at, v128.shuffle<f32>(id2, id2, 1, 1, 1, 1), f16FromF32Bits(i32x4.extract_lane(d, 1)));
+        const s2 = block8(src + 256, dst + 2 * bytes, at, v128.shuffle<f32>(id2, id2, 2, 2, 2, 2), f16FromF32Bits(i32x4.extract_lane(d, 2)));
+        const s3 = block8(src + 384, dst + 3 * bytes, at, v128.shuffle<f32>(id2, id2, 3, 3, 3, 3), f16FromF32Bits(i32x4.extract_lane(d, 3)));
         if (sums) {
           // Lane k: block k's code sum times d.
           const sd = f32x4.mul(f32x4.convert_i32x4_s(sumFour(s0, s1, s2, s3)), d);
@@ -43,15 +43,15 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
         }
       } else quantizeQ8Blocks(x, out, b, b + 4, bytes, at, sums);
       d = nd;
-      id = nid;
+      id2 = nid2;
     }
   }
   quantizeQ8Blocks(x, out, b, blocks, bytes, at, sums);
 }
 
 /**
- * quantizeQ8's blocks b0 .. b1 - 1 one at a time: the last few, and any four of which one's 1 / d
- * overflowed (d subnormal: some x * id are then infinite or NaN, and take C's cast). That case had a
+ * quantizeQ8's blocks b0 .. b1 - 1 one at a time: the last few, and any four of which one's 2 / d
+ * overflowed (d near or below the subnormals: some x * id may then be infinite or NaN, and take C's cast). That case had a
  * vector path of its own; this one is as fast where it matters and keeps the SIMD loop to one path.
  */
 function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, at: usize, sums: bool): void {
@@ -78,10 +78,11 @@ function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, 
   return f32x4.div(m, f32x4.splat(127));
 }
 
-// 1 / d, 0 where d is 0 (ggml's id).
+// 2 * id, with ggml's id = 1 / d, 0 where d is 0 (roundAway16's scale).
 // @ts-ignore: decorator
-@inline function inverseOf(d: v128): v128 {
-  return v128.and(f32x4.div(f32x4.splat(1), d), f32x4.ne(d, f32x4.splat(0)));
+@inline function twiceInverseOf(d: v128): v128 {
+  const id = v128.and(f32x4.div(f32x4.splat(1), d), f32x4.ne(d, f32x4.splat(0)));
+  return f32x4.add(id, id);
 }
 
 // Lane k: the largest lane of vector k.
@@ -92,14 +93,14 @@ function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, 
   return i32x4.max_s(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
 }
 
-// One block's fp16 d and codes, given a finite 1 / d in every lane; returns its codes' sums in four lanes.
+// One block's fp16 d and codes, given a finite 2 / d in every lane; returns its codes' sums in four lanes.
 // @ts-ignore: decorator
-@inline function block8(src: usize, dst: usize, at: usize, id: v128, h: u32): v128 {
+@inline function block8(src: usize, dst: usize, at: usize, id2: v128, h: u32): v128 {
   store<u16>(dst, <u16>h);
-  const lo = narrowBytes(roundAway4(v128.load(src), id), roundAway4(v128.load(src, 16), id), roundAway4(v128.load(src, 32), id), roundAway4(v128.load(src, 48), id));
+  const lo = roundAway16(src, id2);
   // Stored before the next 16 are loaded, so that V8 keeps 16 values in flight, not 32 (fewer spills).
   v128.store(dst + at, lo);
-  const hi = narrowBytes(roundAway4(v128.load(src, 64), id), roundAway4(v128.load(src, 80), id), roundAway4(v128.load(src, 96), id), roundAway4(v128.load(src, 112), id));
+  const hi = roundAway16(src + 64, id2);
   v128.store(dst + at, hi, 16);
   return i32x4.extadd_pairwise_i16x8_s(i16x8.add(i16x8.extadd_pairwise_i8x16_s(lo), i16x8.extadd_pairwise_i8x16_s(hi)));
 }

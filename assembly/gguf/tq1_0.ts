@@ -93,10 +93,10 @@ export function dequantizeTQ1_0(src: usize, y: usize, blocks: i32): void {
  * lanes, exact for every y up to 242 * 256 + 242 (its error stays under 1 / 243) and under 2^32.
  */
 // @ts-ignore: decorator
-@inline function packTrits16(p: usize, stride: i32, id: v128): v128 {
+@inline function packTrits16(p: usize, stride: i32, id2: v128): v128 {
   const s = <usize>stride << 2;
-  let q = ternary16(p, id);
-  for (let n = 1; n < 5; n++) q = i8x16.add(i8x16.add(i8x16.add(q, q), q), ternary16(p + s * <usize>n, id));
+  let q = ternary16(p, id2);
+  for (let n = 1; n < 5; n++) q = i8x16.add(i8x16.add(i8x16.add(q, q), q), ternary16(p + s * <usize>n, id2));
   const low = i8x16.splat(-14); // 242
   const a = i8x16.shuffle(low, q, 0, 16, 0, 17, 0, 18, 0, 19, 0, 20, 0, 21, 0, 22, 0, 23);
   const b = i8x16.shuffle(low, q, 0, 24, 0, 25, 0, 26, 0, 27, 0, 28, 0, 29, 0, 30, 0, 31);
@@ -113,8 +113,8 @@ export function quantizeTQ1_0(x: usize, out: usize, blocks: i32): void {
     const d = absMax(src, 256);
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst + 52, d);
-    if (ASC_FEATURE_SIMD && id < Infinity) {
-      const vid = f32x4.splat(id);
+    if (ASC_FEATURE_SIMD && id + id < Infinity) {
+      const vid = f32x4.splat(id + id);
       v128.store(dst, packTrits16(src, 32, vid));
       v128.store(dst + 16, packTrits16(src + 64, 32, vid));
       v128.store(dst + 32, packTrits16(src + 640, 16, vid));

@@ -40,9 +40,9 @@ export function quantizeTQ2_0(x: usize, out: usize, blocks: i32): void {
     const d = absMax(src, 256);
     const id: f32 = d != 0 ? 1 / d : 0;
     storeF16(dst + 64, d);
-    if (ASC_FEATURE_SIMD && id < Infinity) {
+    if (ASC_FEATURE_SIMD && id + id < Infinity) {
       // |x * id| <= 1: codes q + 1 in 0 .. 2, four of them per byte by int16 shifts (no bit crosses a byte).
-      const vid = f32x4.splat(id);
+      const vid = f32x4.splat(id + id);
       for (let j = 0; j < 2; j++) {
         for (let m = 0; m < 32; m += 16) {
           const p = src + (<usize>(128 * j + m) << 2);
