@@ -26,10 +26,14 @@ export const Q8_K_BYTES = 292;
 }
 
 export function quantizeQ8_K(x: usize, out: usize, blocks: i32): void {
+  // Each block's scale is found before the previous block's codes are made: the scan's chain of
+  // compares and the divide then overlap codes that do not wait on them.
+  let next: f32 = blocks > 0 ? signedMax(x, Q8_K_BLOCK) : 0;
   for (let b = 0; b < blocks; b++) {
     const src = x + <usize>b * (Q8_K_BLOCK << 2);
     const dst = out + <usize>b * Q8_K_BYTES;
-    const m = signedMax(src, Q8_K_BLOCK);
+    const m = next;
+    if (b + 1 < blocks) next = signedMax(src + (Q8_K_BLOCK << 2), Q8_K_BLOCK);
     if (m == 0) {
       memory.fill(dst, 0, Q8_K_BYTES);
       continue;
