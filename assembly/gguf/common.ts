@@ -273,7 +273,7 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
  * n = trunc(v): t = trunc(2v) = 2n + (|f| >= 1/2 ? sign of v : 0), so roundf(v) is t + 1 >> 1 where
  * t >= 0 and t >> 1 where t < 0 (floor shifts), on int16 lanes. x * id2 is 2v exactly but where v is
  * subnormal, and there both truncate to 0. One rounding per value and no tie-breaking copysign:
- * 25 vector instructions per 16 values where trunc(v + copysign(0.5 - 2^-25, v)) took 31.
+ * 23 vector instructions per 16 values where trunc(v + copysign(0.5 - 2^-25, v)) took 31.
  */
 // @ts-ignore: decorator
 @inline export function roundAway16(p: usize, id2: v128): v128 {
@@ -291,11 +291,12 @@ import { f16FromF32Bits, f32BitsFromF16 } from "../convert/f16";
   return i32x4.sub(f32x4.add(f32x4.trunc(w), f32x4.splat(12582912)), i32x4.splat(0x4b400000));
 }
 
-// roundAway16's halving: (t + (t >= 0)) >> 1 of eight t in [-32768, 32766].
+// roundAway16's halving of eight t (t + 1 >> 1 where t >= 0, t >> 1 where t < 0) as one unsigned
+// rounding average: (t + b + 1) >> 1 with b = t >> 15, 0 or 0xffff, in 17 bits and kept to 16.
 // @ts-ignore: decorator
 @inline function halve8(a: v128, b: v128): v128 {
   const t = i16x8.narrow_i32x4_s(a, b);
-  return i16x8.shr_s(i16x8.sub(t, i16x8.gt_s(t, i16x8.splat(-1))), 1);
+  return i16x8.avgr_u(t, i16x8.shr_s(t, 15));
 }
 
 /** roundf(x * id) + 1 of the 16 values at p as bytes, for |x * id| <= 1 and id2 = 2 * id finite: TQ1_0's and TQ2_0's trits. */

@@ -264,19 +264,21 @@ export default function gguf(test, env) {
     }
   });
 
-  test("Q8_0 / Q8_1 quantizers: ggml's formula on blocks of every scale, every build alike", async () => {
-    // Blocks of four kinds side by side (the SIMD builds take four blocks at a time, then the rest one
+  test("Q8_0 / Q8_1 quantizers: ggml's formula on blocks of every scale and on roundf's ties, every build alike", async () => {
+    // Blocks of five kinds side by side (the SIMD builds take four blocks at a time, then the rest one
     // by one): ordinary, all zeros (d = 0, so 1/d is taken as 0), subnormal (1/d overflows: C's cast
-    // of an infinity leaves a zero byte on x86), and a block whose largest value is negative.
+    // of an infinity leaves a zero byte on x86), a block whose largest value is negative, and one of
+    // scale 1 or 2 whose x / d are halves, or a step of 2^-16 either side of them (roundf's ties).
     const { features } = await env.load();
     const instances = await Promise.all(runnableVariants(features).map((variant) => env.load({ variant })));
     const r = rng(77);
-    const blocks = 4 * 9 + 3, x = new Float32Array(32 * blocks);
+    const blocks = 4 * 12 + 3, x = new Float32Array(32 * blocks);
     for (let b = 0; b < blocks; b++) {
-      const kind = r.u32() % 4;
+      const kind = r.u32() % 5, scale = r.u32() & 1 ? 1 : 0.5;
       for (let j = 0; j < 32; j++) {
         const g = (r.float() - 0.5) * 2;
-        x[32 * b + j] = kind === 0 ? g * 10 : kind === 1 ? 0 : kind === 2 ? g * 1e-39 : g - (j === 7 ? 5 : 0);
+        const half = (Math.round(g * 127) + 0.5 + [0, 0, 2 ** -16, -(2 ** -16)][r.u32() % 4]) * scale;
+        x[32 * b + j] = kind === 0 ? g * 10 : kind === 1 ? 0 : kind === 2 ? g * 1e-39 : kind === 3 ? g - (j === 7 ? 5 : 0) : j === 9 ? -127 * scale : half;
       }
     }
     const f16 = (v) => new Uint8Array(instances[0].f32ToF16(Float32Array.of(v)).buffer);
@@ -298,9 +300,11 @@ export default function gguf(test, env) {
       }
       for (const q of instances) sameBits(q.quantize(type, x), want, `${type}, ${q.variant} build`);
     }
-    const k = x.subarray(0, 256 * 4);
-    const first = instances[0].quantize("Q8_K", k);
-    for (const q of instances.slice(1)) sameBits(q.quantize("Q8_K", k), first, `Q8_K, ${q.variant} vs ${instances[0].variant}`);
+    // Q8_K, and the ternary types (roundf of x / max|x|) on the same blocks: every build alike.
+    for (const type of ["Q8_K", "TQ1_0", "TQ2_0"]) {
+      const k = x.subarray(0, 256 * 6), first = instances[0].quantize(type, k);
+      for (const q of instances.slice(1)) sameBits(q.quantize(type, k), first, `${type}, ${q.variant} vs ${instances[0].variant}`);
+    }
   });
 
   test("Q4_0, Q4_1, Q5_0, Q5_1, MXFP4, TQ1_0, TQ2_0 quantizers: ggml's formulas on blocks of every kind, every build alike", async () => {
