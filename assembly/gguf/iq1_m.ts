@@ -73,8 +73,9 @@ export function unpackIQ1_M(block: usize): void {
   setD(0, superScale(block) * <f32>0.125, 0);
 }
 
-const X_P = memory.data(12);
-const X_M = memory.data(12);
+// Three levels each, in 16 bytes: the neighbour search loads them as one vector.
+const X_P = memory.data(16, 16);
+const X_M = memory.data(16, 16);
 const SHIFTS = memory.data(16);
 const MASKS: StaticArray<u8> = [0x00, 0x80, 0x08, 0x88];
 const SUMQX = memory.data(16, 16);

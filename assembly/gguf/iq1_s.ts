@@ -47,8 +47,9 @@ export function unpackIQ1_S(block: usize): void {
   setD(0, loadF16(block) * <f32>0.125, 0);
 }
 
-const X_P = memory.data(12);
-const X_M = memory.data(12);
+// Three levels each, in 16 bytes: the neighbour search loads them as one vector.
+const X_P = memory.data(16, 16);
+const X_M = memory.data(16, 16);
 // 36 floats: the SIMD search reads four at a time from any split point up to 32.
 const SUMX = memory.data(36 << 2, 16);
 const SUMW = memory.data(36 << 2, 16);

@@ -132,16 +132,16 @@ export function bestNeighbour(code: i32, xval: usize, weight: usize, scale: f32,
   const count = load<i32>(list);
   let best = f32.MAX_VALUE, index = -1;
   let t = 1;
-  if (ASC_FEATURE_SIMD && !xg) {
+  if (ASC_FEATURE_SIMD) {
     // Four neighbours at once, a lane each, every lane summing in the scalar loop's order; then
-    // compared in order, so the first of equal distances still wins. IQ1's levels (a float table,
-    // xg) keep the scalar loop: gathered by swizzles they ran slower. Lanes past the list's end
+    // compared in order, so the first of equal distances still wins. Lanes past the list's end
     // compute garbage that is never compared.
     const vs = f32x4.splat(scale);
     if (bits == 2) {
-      // The IQ2 grids: a lane has four levels, so each lane's four possible terms w (s q - x)^2 are
-      // computed once (as the loop below would) and each neighbour's looked up by a swizzle.
-      const levels = f32x4(1, 3, 5, 7);
+      // The IQ2 and IQ1 grids: a lane has four levels (IQ1's three floats at xg, and a fourth
+      // never indexed), so each lane's four possible terms w (s q - x)^2 are computed once (as the
+      // loop below would) and each neighbour's looked up by a swizzle.
+      const levels = xg ? v128.load(xg) : f32x4(1, 3, 5, 7);
       for (let i = 0; i < 8; i++) {
         const diff = f32x4.sub(f32x4.mul(vs, levels), f32x4.splat(load<f32>(xval + (<usize>i << 2))));
         v128.store(LANE_TERMS + (<usize>i << 4), f32x4.mul(f32x4.mul(f32x4.splat(load<f32>(weight + (<usize>i << 2))), diff), diff));
