@@ -82,6 +82,8 @@ const SUMQX = memory.data(16, 16);
 const SUMQ2 = memory.data(16, 16);
 const RUN_LEVELS = memory.data(6 * 16, 16);
 const INDEX = memory.data(4);
+// Per run r and sorted value j, the four candidates' terms w q x and w q q (SIMD builds).
+const TERMS = memory.data(3 * 16 * 32, 16);
 
 // Adds run r (0, 1, 2: the level) of the sorted values [from, to) to the four (delta sign of the
 // first 8, of the last 8) candidates' sums, in ggml's order.
@@ -140,38 +142,74 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
       sortOrder(xb, 16);
       let best = -f32.MAX_VALUE, scale = m;
       let b1 = -1, b2 = -1, bk = -1;
-      for (let i1 = 0; i1 <= 16; i1++) {
-        for (let i2 = i1; i2 <= 16; i2++) {
-          if (ASC_FEATURE_SIMD) {
-            // The four candidates' sums as four lanes, the values in addRun's order (runs 0, 1, 2).
-            let sqx = f32x4.splat(0), sq2 = f32x4.splat(0);
-            for (let j = 0; j < 16; j++) {
-              const i = load<i32>(ORDER + (<usize>j << 2));
-              const r = j < i1 ? 0 : j < i2 ? 1 : 2;
-              const q = v128.load(RUN_LEVELS + (<usize>(2 * r + (i < 8 ? 0 : 1)) << 4));
-              const wq = f32x4.mul(f32x4.splat(load<f32>(WEIGHTS + (<usize>i << 2))), q);
-              sqx = f32x4.add(sqx, f32x4.mul(wq, f32x4.splat(load<f32>(xb + (<usize>i << 2)))));
-              sq2 = f32x4.add(sq2, f32x4.mul(wq, q));
+      if (ASC_FEATURE_SIMD) {
+        // The four candidates' sums as four lanes, each value's terms w q x and w q q (its level by
+        // run r = 0, 1, 2) made once. Every split sums its 16 terms in the sorted order, as addRun
+        // does; splits with the same first i2 terms share that partial sum, so only the run of
+        // level 2 after it is summed anew (about 6 terms a split where there were 16).
+        for (let j = 0; j < 16; j++) {
+          const i = load<i32>(ORDER + (<usize>j << 2));
+          const w = f32x4.splat(load<f32>(WEIGHTS + (<usize>i << 2))), v = f32x4.splat(load<f32>(xb + (<usize>i << 2)));
+          for (let r = 0; r < 3; r++) {
+            const q = v128.load(RUN_LEVELS + (<usize>(2 * r + (i < 8 ? 0 : 1)) << 4));
+            const wq = f32x4.mul(w, q), at = TERMS + (<usize>(16 * r + j) << 5);
+            v128.store(at, f32x4.mul(wq, v));
+            v128.store(at, f32x4.mul(wq, q), 16);
+          }
+        }
+        let lowX = f32x4.splat(0), low2 = lowX;
+        for (let i1 = 0; i1 <= 16; i1++) {
+          let midX = lowX, mid2 = low2;
+          for (let i2 = i1; i2 <= 16; i2++) {
+            let sqx = midX, sq2 = mid2;
+            for (let j = i2; j < 16; j++) {
+              const at = TERMS + (<usize>(32 + j) << 5);
+              sqx = f32x4.add(sqx, v128.load(at));
+              sq2 = f32x4.add(sq2, v128.load(at, 16));
+            }
+            if (i2 < 16) {
+              const at = TERMS + (<usize>(16 + i2) << 5);
+              midX = f32x4.add(midX, v128.load(at));
+              mid2 = f32x4.add(mid2, v128.load(at, 16));
             }
             // None beating the best now: the ordered look below would take none either.
             if (!v128.any_true(v128.and(f32x4.gt(sq2, f32x4.splat(0)), f32x4.gt(f32x4.mul(sqx, sqx), f32x4.mul(f32x4.splat(best), sq2))))) continue;
-            v128.store(SUMQX, sqx);
-            v128.store(SUMQ2, sq2);
-          } else {
+            for (let k = 0; k < 4; k++) {
+              const qx = f32x4.extract_lane(sqx, 0), q2 = f32x4.extract_lane(sq2, 0);
+              if (q2 > 0 && qx * qx > best * q2) {
+                scale = qx / q2;
+                best = scale * qx;
+                b1 = i1;
+                b2 = i2;
+                bk = k;
+              }
+              sqx = v128.shuffle<f32>(sqx, sqx, 1, 2, 3, 0);
+              sq2 = v128.shuffle<f32>(sq2, sq2, 1, 2, 3, 0);
+            }
+          }
+          if (i1 < 16) {
+            const at = TERMS + (<usize>i1 << 5);
+            lowX = f32x4.add(lowX, v128.load(at));
+            low2 = f32x4.add(low2, v128.load(at, 16));
+          }
+        }
+      } else {
+        for (let i1 = 0; i1 <= 16; i1++) {
+          for (let i2 = i1; i2 <= 16; i2++) {
             memory.fill(SUMQX, 0, 16);
             memory.fill(SUMQ2, 0, 16);
             addRun(xb, WEIGHTS, 0, i1, 0);
             addRun(xb, WEIGHTS, i1, i2, 1);
             addRun(xb, WEIGHTS, i2, 16, 2);
-          }
-          for (let k = 0; k < 4; k++) {
-            const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
-            if (q2 > 0 && qx * qx > best * q2) {
-              scale = qx / q2;
-              best = scale * qx;
-              b1 = i1;
-              b2 = i2;
-              bk = k;
+            for (let k = 0; k < 4; k++) {
+              const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
+              if (q2 > 0 && qx * qx > best * q2) {
+                scale = qx / q2;
+                best = scale * qx;
+                b1 = i1;
+                b2 = i2;
+                bk = k;
+              }
             }
           }
         }
