@@ -107,6 +107,25 @@ const TERMS = memory.data(3 * 16 * 32, 16);
   }
 }
 
+// The best split so far of a 16-value block: its score and scale, its split points and candidate.
+let splitBest: f32 = 0, splitScale: f32 = 0;
+let splitI1 = -1, splitI2 = -1, splitK = -1;
+
+// Takes split (i1, i2) of the four candidates' sums at SUMQX, SUMQ2 where it beats the best, in ggml's order.
+// @ts-ignore: decorator
+@inline function pickSplit(i1: i32, i2: i32): void {
+  for (let k = 0; k < 4; k++) {
+    const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
+    if (q2 > 0 && qx * qx > splitBest * q2) {
+      splitScale = qx / q2;
+      splitBest = splitScale * qx;
+      splitI1 = i1;
+      splitI2 = i2;
+      splitK = k;
+    }
+  }
+}
+
 // The levels of half k (0, 1) of a 16-value block under candidate `shift`.
 // @ts-ignore: decorator
 @inline function halfLevels(shift: i32, k: i32): usize {
@@ -140,8 +159,9 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
       for (let i = 1; i < 16; i++) m = m > abs(load<f32>(xb + (<usize>i << 2))) ? m : abs(load<f32>(xb + (<usize>i << 2)));
       if (m < 1e-7) continue;
       sortOrder(xb, 16);
-      let best = -f32.MAX_VALUE, scale = m;
-      let b1 = -1, b2 = -1, bk = -1;
+      splitBest = -f32.MAX_VALUE;
+      splitScale = m;
+      splitI1 = splitI2 = splitK = -1;
       if (ASC_FEATURE_SIMD) {
         // The four candidates' sums as four lanes, each value's terms w q x and w q q (its level by
         // run r = 0, 1, 2) made once. Every split sums its 16 terms in the sorted order, as addRun
@@ -172,20 +192,11 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
               midX = f32x4.add(midX, v128.load(at));
               mid2 = f32x4.add(mid2, v128.load(at, 16));
             }
-            // None beating the best now: the ordered look below would take none either.
-            if (!v128.any_true(v128.and(f32x4.gt(sq2, f32x4.splat(0)), f32x4.gt(f32x4.mul(sqx, sqx), f32x4.mul(f32x4.splat(best), sq2))))) continue;
-            for (let k = 0; k < 4; k++) {
-              const qx = f32x4.extract_lane(sqx, 0), q2 = f32x4.extract_lane(sq2, 0);
-              if (q2 > 0 && qx * qx > best * q2) {
-                scale = qx / q2;
-                best = scale * qx;
-                b1 = i1;
-                b2 = i2;
-                bk = k;
-              }
-              sqx = v128.shuffle<f32>(sqx, sqx, 1, 2, 3, 0);
-              sq2 = v128.shuffle<f32>(sq2, sq2, 1, 2, 3, 0);
-            }
+            // None beating the best now: the ordered look would take none either.
+            if (!v128.any_true(v128.and(f32x4.gt(sq2, f32x4.splat(0)), f32x4.gt(f32x4.mul(sqx, sqx), f32x4.mul(f32x4.splat(splitBest), sq2))))) continue;
+            v128.store(SUMQX, sqx);
+            v128.store(SUMQ2, sq2);
+            pickSplit(i1, i2);
           }
           if (i1 < 16) {
             const at = TERMS + (<usize>i1 << 5);
@@ -201,19 +212,11 @@ export function quantizeIQ1_M(x: usize, out: usize, blocks: i32, qw: usize): voi
             addRun(xb, WEIGHTS, 0, i1, 0);
             addRun(xb, WEIGHTS, i1, i2, 1);
             addRun(xb, WEIGHTS, i2, 16, 2);
-            for (let k = 0; k < 4; k++) {
-              const qx = load<f32>(SUMQX + (<usize>k << 2)), q2 = load<f32>(SUMQ2 + (<usize>k << 2));
-              if (q2 > 0 && qx * qx > best * q2) {
-                scale = qx / q2;
-                best = scale * qx;
-                b1 = i1;
-                b2 = i2;
-                bk = k;
-              }
-            }
+            pickSplit(i1, i2);
           }
         }
       }
+      let scale = splitScale, b1 = splitI1, b2 = splitI2, bk = splitK;
       if (b1 < 0 || b2 < 0 || bk < 0) continue;
       for (let j = 0; j < 16; j++) store<i8>(LBEST + <usize>load<i32>(ORDER + (<usize>j << 2)), <i8>(j < b1 ? 0 : j < b2 ? 1 : 2));
       if (scale < 0) {
