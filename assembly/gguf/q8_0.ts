@@ -51,8 +51,9 @@ export function quantizeQ8(x: usize, out: usize, blocks: i32, bytes: usize, at: 
 
 /**
  * quantizeQ8's blocks b0 .. b1 - 1 one at a time: the last few, and any four of which one's 2 / d
- * overflowed (d near or below the subnormals: some x * id may then be infinite or NaN, and take C's cast). That case had a
- * vector path of its own; this one is as fast where it matters and keeps the SIMD loop to one path.
+ * overflowed (d subnormal: some x * id may then be infinite or NaN, and take C's cast). That case
+ * had a vector path of its own; this one is as fast where it matters and keeps the SIMD loop to one
+ * path.
  */
 function quantizeQ8Blocks(x: usize, out: usize, b0: i32, b1: i32, bytes: usize, at: usize, sums: bool): void {
   for (let b = b0; b < b1; b++) {
