@@ -2,7 +2,7 @@
 // 2 bits a lane (8 lanes: IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S/IQ1_M) or 3 bits a lane (4 lanes: IQ3_XXS,
 // IQ3_S). A level stands for a magnitude: IQ2 {8, 25, 43}, IQ3_XXS {4, 12, ..., 52, 62},
 // IQ3_S {1, 3, ..., 15}, IQ1 {-1, 0, 1}. ggml's quantizers search the same tables.
-import { storeScaled16 } from "./common";
+import { byteConst, storeScaled16 } from "./common";
 
 export const IQ2_XXS_GRID: StaticArray<u16> = [
   0, 2, 5, 8, 10, 17, 20, 32, 34, 40, 42, 65, 68, 80, 88, 97,
@@ -420,6 +420,34 @@ export function signMasks(): usize {
   }
   made |= 1 << 31;
   return SIGN_MASKS;
+}
+
+/** A block's 16 scales, for the vector dequantizers (one block at a time). */
+export const BLOCK_SCALES = memory.data(64, 16);
+
+/**
+ * The 16 scales d * (0.5 + s) * 0.25 of the 4-bit s at p (low nibble first) as floats at out, four at
+ * a time with the scalar loops' operations: one per 16 values took about as many vector
+ * instructions as that step's grid values. The steps then splat theirs from memory (a load).
+ */
+// @ts-ignore: decorator
+@inline export function quarterScales16(p: usize, d: f32, out: usize): void {
+  const b = v128.load64_zero(p), low = byteConst(15);
+  const s = i8x16.shuffle(v128.and(b, low), v128.and(i16x8.shr_u(b, 4), low), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const lo = i16x8.extend_low_i8x16_u(s), hi = i16x8.extend_high_i8x16_u(s);
+  const vd = f32x4.splat(d), half = f32x4.splat(0.5), quarter = f32x4.splat(0.25);
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)))), quarter));
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)))), quarter), 16);
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)))), quarter), 32);
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)))), quarter), 48);
+}
+
+/** quarterScales16's for the 8 scales d * (0.5 + (w >> 28)) * k of the 32-bit words w in a and b (IQ2_XXS, IQ3_XXS). */
+// @ts-ignore: decorator
+@inline export function topNibbleScales8(a: v128, b: v128, d: f32, k: f32, out: usize): void {
+  const vd = f32x4.splat(d), half = f32x4.splat(0.5), vk = f32x4.splat(k);
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.shr_u(a, 28)))), vk));
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.shr_u(b, 28)))), vk), 16);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { floatGrid, iq2Lane, IQ2_S_GRID, signedEight, signMasks } from "./grids";
+import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_S_GRID, quarterScales16, signedEight, signMasks } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_S_BYTES = 82;
@@ -14,24 +14,23 @@ export const IQ2_S_BYTES = 82;
   return <i32>load<u8>(block + 2 + <usize>k) | ((<i32>load<u8>(block + 66 + <usize>(k >> 2)) << (8 - 2 * (k & 3))) & 0x300);
 }
 
-// Values 8k .. 8k + 15 of a block, scaled by dl, from grid offsets o0, o1.
+// Values 8k .. 8k + 15 of a block, scaled by their scale (of quarterScales16), from grid offsets o0, o1.
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, masks: usize, block: usize, o0: u32, o1: u32, k: i32, dl: f32, out: usize): void {
-  const vd = f32x4.splat(dl), g0 = grid + <usize>o0, g1 = grid + <usize>o1;
+@inline function sixteen(grid: usize, masks: usize, block: usize, o0: u32, o1: u32, k: i32, out: usize): void {
+  const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2)), g0 = grid + <usize>o0, g1 = grid + <usize>o1;
   signedEight(out, g0, g0 + 16, masks + (<usize>load<u8>(block + 34 + <usize>k) << 5), vd);
   signedEight(out + 32, g1, g1 + 16, masks + (<usize>load<u8>(block + 35 + <usize>k) << 5), vd);
 }
 
 // Values 8k .. 8k + 31 of a block, their grid offsets in lanes 4 h .. 4 h + 3 of at.
 // @ts-ignore: decorator
-@inline function thirtyTwo(grid: usize, masks: usize, block: usize, at: v128, h: i32, k: i32, d: f32, out: usize): void {
-  const sc = <i32>load<u8>(block + 74 + <usize>(k >> 2));
+@inline function thirtyTwo(grid: usize, masks: usize, block: usize, at: v128, h: i32, k: i32, out: usize): void {
   if (h == 0) {
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 0), i16x8.extract_lane_u(at, 1), k, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 2), i16x8.extract_lane_u(at, 3), k + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
+    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 0), i16x8.extract_lane_u(at, 1), k, out);
+    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 2), i16x8.extract_lane_u(at, 3), k + 2, out + 64);
   } else {
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 4), i16x8.extract_lane_u(at, 5), k, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 6), i16x8.extract_lane_u(at, 7), k + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
+    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 4), i16x8.extract_lane_u(at, 5), k, out);
+    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 6), i16x8.extract_lane_u(at, 7), k + 2, out + 64);
   }
 }
 
@@ -55,10 +54,11 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
     if (ASC_FEATURE_SIMD) {
       // Grid offsets 8 at a time (one at a time they took about a quarter of the time), then the 16-value
       // steps of 64 values written out: as loops they ran slower.
+      quarterScales16(block + 74, d, BLOCK_SCALES);
       for (let p = 0; p < 4; p++) {
         const at = offsets(block, p);
-        thirtyTwo(grid, masks, block, at, 0, 8 * p, d, out);
-        thirtyTwo(grid, masks, block, at, 1, 8 * p + 4, d, out + 128);
+        thirtyTwo(grid, masks, block, at, 0, 8 * p, out);
+        thirtyTwo(grid, masks, block, at, 1, 8 * p + 4, out + 128);
         out += 256;
       }
       continue;

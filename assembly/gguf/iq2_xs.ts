@@ -4,15 +4,15 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { floatGrid, iq2Lane, IQ2_XS_GRID, signedEight, signMasks, signs7 } from "./grids";
+import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_XS_GRID, quarterScales16, signedEight, signMasks, signs7 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
 
-// Values 8k .. 8k + 15 of a block, scaled by db.
+// Values 8k .. 8k + 15 of a block, scaled by their scale (of quarterScales16).
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, masks: usize, block: usize, k: i32, db: f32, out: usize): void {
-  const vd = f32x4.splat(db);
+@inline function sixteen(grid: usize, masks: usize, block: usize, k: i32, out: usize): void {
+  const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2));
   const w0 = <usize>load<u16>(block + 2 + (<usize>k << 1)), w1 = <usize>load<u16>(block + 2 + (<usize>(k + 1) << 1));
   const g0 = grid + ((w0 & 511) << 5), g1 = grid + ((w1 & 511) << 5);
   signedEight(out, g0, g0 + 16, masks + ((256 + (w0 >> 9)) << 5), vd);
@@ -26,15 +26,16 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ2_XS_BYTES;
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) quarterScales16(block + 66, d, BLOCK_SCALES);
     for (let ib = 0; ib < 8; ib++) {
-      const sc = <i32>load<u8>(block + 66 + <usize>ib);
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
-        sixteen(grid, masks, block, 4 * ib, d * (<f32>0.5 + <f32>(sc & 0xf)) * <f32>0.25, out);
-        sixteen(grid, masks, block, 4 * ib + 2, d * (<f32>0.5 + <f32>(sc >> 4)) * <f32>0.25, out + 64);
+        sixteen(grid, masks, block, 4 * ib, out);
+        sixteen(grid, masks, block, 4 * ib + 2, out + 64);
         out += 128;
         continue;
       }
+      const sc = <i32>load<u8>(block + 66 + <usize>ib);
       for (let l = 0; l < 4; l++) {
         const db: f32 = d * (<f32>0.5 + <f32>(l < 2 ? sc & 0xf : sc >> 4)) * <f32>0.25;
         const w = <i32>load<u16>(block + 2 + (<usize>(4 * ib + l) << 1));

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { floatGrid, iq2Lane, IQ2_XXS_GRID, signedEight, signMasks, signs7 } from "./grids";
+import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_XXS_GRID, signedEight, signMasks, signs7, topNibbleScales8 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
@@ -23,13 +23,16 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ2_XXS_BYTES;
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) {
+      const a = i32x4.shuffle(v128.load(block + 2), v128.load(block + 18), 1, 3, 5, 7);
+      topNibbleScales8(a, i32x4.shuffle(v128.load(block + 34), v128.load(block + 50), 1, 3, 5, 7), d, 0.25, BLOCK_SCALES);
+    }
     for (let ib = 0; ib < 8; ib++) {
       const q = block + 2 + (<usize>ib << 3);
       const aux = load<u32>(q, 4);
-      const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.25;
       if (ASC_FEATURE_SIMD) {
         // The four 8-value steps written out: as a loop they ran slower.
-        const vd = f32x4.splat(db);
+        const vd = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2));
         eight(grid, masks, q, aux, 0, vd, out);
         eight(grid, masks, q, aux, 1, vd, out + 32);
         eight(grid, masks, q, aux, 2, vd, out + 64);
@@ -37,6 +40,7 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
         out += 128;
         continue;
       }
+      const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.25;
       for (let l = 0; l < 4; l++) {
         const grid = <i32>load<u8>(q + <usize>l), s = signs7(<i32>(aux >> (7 * l)) & 127);
         for (let j = 0; j < 8; j++) {

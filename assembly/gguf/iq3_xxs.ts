@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { floatGrid, iq3xxsLane, signedEight, signMasks, signs7 } from "./grids";
+import { BLOCK_SCALES, floatGrid, iq3xxsLane, signedEight, signMasks, signs7, topNibbleScales8 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_XXS_BYTES = 98;
@@ -23,12 +23,12 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ3_XXS_BYTES;
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) topNibbleScales8(v128.load(block + 66), v128.load(block + 82), d, 0.5, BLOCK_SCALES);
     for (let ib = 0; ib < 8; ib++) {
       const aux = load<u32>(block + 66 + (<usize>ib << 2));
-      const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.5;
       if (ASC_FEATURE_SIMD) {
         // The four 8-value steps written out: as a loop they ran slower.
-        const vd = f32x4.splat(db), q = block + 2 + <usize>(8 * ib);
+        const vd = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2)), q = block + 2 + <usize>(8 * ib);
         eight(grid, masks, q, aux, 0, vd, out);
         eight(grid, masks, q, aux, 1, vd, out + 32);
         eight(grid, masks, q, aux, 2, vd, out + 64);
@@ -36,6 +36,7 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
         out += 128;
         continue;
       }
+      const db: f32 = d * (<f32>0.5 + <f32>(aux >> 28)) * <f32>0.5;
       for (let l = 0; l < 4; l++) {
         const s = signs7(<i32>(aux >> (7 * l)) & 127);
         for (let j = 0; j < 8; j++) {
