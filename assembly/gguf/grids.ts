@@ -450,6 +450,16 @@ export const BLOCK_SCALES = memory.data(64, 16);
   v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.shr_u(b, 28)))), vk), 16);
 }
 
+/** quarterScales16's for IQ3_S: the 8 scales d * (1 + 2 s) of the 4-bit s at p (low nibble first). */
+// @ts-ignore: decorator
+@inline export function oddScales8(p: usize, d: f32, out: usize): void {
+  const b = v128.load32_zero(p), low = byteConst(15);
+  const s = i16x8.extend_low_i8x16_u(i8x16.shuffle(v128.and(b, low), v128.and(i16x8.shr_u(b, 4), low), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0));
+  const odd = i16x8.add(i16x8.add(s, s), i16x8.splat(1)), vd = f32x4.splat(d);
+  v128.store(out, f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(odd))));
+  v128.store(out, f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(odd))), 16);
+}
+
 /**
  * 8 values: the f32 lanes at g0 (4) and g1 (4), signed by the 8 masks at m, times vd. A flipped
  * sign bit then a multiply is ggml's multiply then sign: rounding is symmetric.

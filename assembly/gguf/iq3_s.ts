@@ -5,7 +5,7 @@ import { bitLanes, byteConst, loadF16, nearestInt, storeF16 } from "./common";
 import { SCALES, sumSquares, WEIGHTS } from "./fit";
 import { weightsOf } from "./iq3_xxs";
 import { fitOnGrid, gridIndexOf, largest, signsOf, XVAL } from "./iqsearch";
-import { floatGrid, iq3sLane, signedEight, signMasks } from "./grids";
+import { BLOCK_SCALES, floatGrid, iq3sLane, oddScales8, signedEight, signMasks } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_S_BYTES = 110;
@@ -29,10 +29,10 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ3_S_BYTES;
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) oddScales8(block + 106, d, BLOCK_SCALES);
     for (let ib = 0; ib < 8; ib++) {
-      const db: f32 = d * <f32>scale(block, ib);
       if (ASC_FEATURE_SIMD) {
-        const vd = f32x4.splat(db);
+        const vd = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2));
         // The 8 grid indices of these 32 values at once, as byte offsets in int16 lanes: low bits
         // in the low byte, the 9th bit (bit j of one byte) in the high byte.
         const low = v128.load64_zero(block + 2 + (<usize>ib << 3));
@@ -46,6 +46,7 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
         out += 128;
         continue;
       }
+      const db: f32 = d * <f32>scale(block, ib);
       for (let l = 0; l < 4; l++) {
         const s = <i32>load<u8>(block + 74 + <usize>(4 * ib + l));
         for (let j = 0; j < 8; j++) {
