@@ -376,8 +376,14 @@ const DELTA_SIGNS = memory.data<i8>([
     for (let j = 0; j < 8; j++) store<f32>(out + (<usize>(j + 8) << 2), dl * (<f32>iq1Lane(i1, j) + (negative & 2 ? <f32>-0.125 : <f32>0.125)));
     return;
   }
+  iq1x16(lanes, out, i0, i1, f32x4.splat(dl * <f32>0.125), negative);
+}
+
+/** dequantizeIq1x16's vector path, given dl / 8 in every lane of d8. */
+// @ts-ignore: decorator
+@inline export function iq1x16(lanes: usize, out: usize, i0: i32, i1: i32, d8: v128, negative: i32): void {
   const g = v128.load64_lane(lanes + (<usize>i1 << 3), v128.load64_zero(lanes + (<usize>i0 << 3)), 1);
-  storeScaled16(out, i8x16.add(g, v128.load(DELTA_SIGNS + (<usize>negative << 4))), f32x4.splat(dl * <f32>0.125));
+  storeScaled16(out, i8x16.add(g, v128.load(DELTA_SIGNS + (<usize>negative << 4))), d8);
 }
 
 // The IQ2 and IQ3 grids as f32 lanes and sign bits as f32 sign masks, for the vector dequantizers:
