@@ -379,6 +379,13 @@ const DELTA_SIGNS = memory.data<i8>([
   iq1x16(lanes, out, i0, i1, f32x4.splat(dl * <f32>0.125), negative);
 }
 
+/** IQ1 scales for iq1x16: (d * (2 s + 1)) / 8 of the four s in lanes of s, at out, as the scalar steps make them. */
+// @ts-ignore: decorator
+@inline export function iq1Scales4(s: v128, vd: v128, out: usize): void {
+  const odd = v128.or(i32x4.shl(s, 1), i32x4.splat(1));
+  v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.convert_i32x4_s(odd)), f32x4.splat(0.125)));
+}
+
 /** dequantizeIq1x16's vector path, given dl / 8 in every lane of d8. */
 // @ts-ignore: decorator
 @inline export function iq1x16(lanes: usize, out: usize, i0: i32, i1: i32, d8: v128, negative: i32): void {

@@ -6,7 +6,7 @@ import { nearestInt, reinterpretF16, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { setLevels } from "./iq1_s";
 import { bestNeighbour, checkScale, LBEST, level, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { BLOCK_SCALES, dequantizeIq1x16, iq1Lane, iq1Lanes, iq1x16 } from "./grids";
+import { BLOCK_SCALES, dequantizeIq1x16, iq1Lane, iq1Lanes, iq1Scales4, iq1x16 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_M_BYTES = 56;
@@ -45,12 +45,11 @@ export const IQ1_M_BYTES = 56;
   else dequantizeIq1x16(lanes, out, i0, i1, dl, negative);
 }
 
-// Lane w: (d * (2 s + 1)) / 8 of the scale s in bits 3k .. 3k + 2 of scale word w, as the scalar
-// steps make it: step 4 w + k's d8 is lane w of these (BLOCK_SCALES + 16 k).
+// Lane w: the scale of bits 3k .. 3k + 2 of scale word w (iq1Scales4): step 4 w + k's d8 is lane w
+// of these (BLOCK_SCALES + 16 k).
 // @ts-ignore: decorator
 @inline function scalesOfWords(words: v128, k: i32, vd: v128): void {
-  const odd = v128.or(i32x4.shl(v128.and(i32x4.shr_u(words, 3 * k), i32x4.splat(7)), 1), i32x4.splat(1));
-  v128.store(BLOCK_SCALES + (<usize>k << 4), f32x4.mul(f32x4.mul(vd, f32x4.convert_i32x4_s(odd)), f32x4.splat(0.125)));
+  iq1Scales4(v128.and(i32x4.shr_u(words, 3 * k), i32x4.splat(7)), vd, BLOCK_SCALES + (<usize>k << 4));
 }
 
 // @ts-ignore: decorator

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { bestNeighbour, checkScale, LBEST, lookup, ORDER, pointOf, refitIq1, sortOrder } from "./iqsearch";
-import { dequantizeIq1x16, iq1Lane, iq1Lanes } from "./grids";
+import { BLOCK_SCALES, dequantizeIq1x16, iq1Lane, iq1Lanes, iq1Scales4, iq1x16 } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ1_S_BYTES = 50;
@@ -15,14 +15,30 @@ export function dequantizeIQ1_S(src: usize, y: usize, blocks: i32): void {
     const block = src + <usize>b * IQ1_S_BYTES;
     const d = loadF16(block);
     let out = y + (<usize>b << 10);
+    if (ASC_FEATURE_SIMD) {
+      // The eight scales (d * (2 s + 1)) / 8 at once, as the steps would make them, splatted from
+      // memory by each step.
+      const qh = v128.load(block + 34), vd = f32x4.splat(d);
+      const seven = i32x4.splat(7);
+      iq1Scales4(v128.and(i32x4.shr_u(i32x4.extend_low_i16x8_u(qh), 12), seven), vd, BLOCK_SCALES);
+      iq1Scales4(v128.and(i32x4.shr_u(i32x4.extend_high_i16x8_u(qh), 12), seven), vd, BLOCK_SCALES + 16);
+    }
     for (let ib = 0; ib < 8; ib++) {
       const qh = <i32>load<u16>(block + 34 + (<usize>ib << 1));
-      const dl = d * <f32>(((qh >> 12) & 7) * 2 + 1);
       const negative = (qh >> 15) * 3; // one delta for all 32 values
       // The four grid indices of the 32 values written out (as a two-step loop it ran slower).
       const q = block + 2 + (<usize>ib << 2);
-      dequantizeIq1x16(lanes, out, <i32>load<u8>(q) | ((qh & 7) << 8), <i32>load<u8>(q, 1) | (((qh >> 3) & 7) << 8), dl, negative);
-      dequantizeIq1x16(lanes, out + 64, <i32>load<u8>(q, 2) | (((qh >> 6) & 7) << 8), <i32>load<u8>(q, 3) | (((qh >> 9) & 7) << 8), dl, negative);
+      const i0 = <i32>load<u8>(q) | ((qh & 7) << 8), i1 = <i32>load<u8>(q, 1) | (((qh >> 3) & 7) << 8);
+      const i2 = <i32>load<u8>(q, 2) | (((qh >> 6) & 7) << 8), i3 = <i32>load<u8>(q, 3) | (((qh >> 9) & 7) << 8);
+      if (ASC_FEATURE_SIMD) {
+        const d8 = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2));
+        iq1x16(lanes, out, i0, i1, d8, negative);
+        iq1x16(lanes, out + 64, i2, i3, d8, negative);
+      } else {
+        const dl = d * <f32>(((qh >> 12) & 7) * 2 + 1);
+        dequantizeIq1x16(lanes, out, i0, i1, dl, negative);
+        dequantizeIq1x16(lanes, out + 64, i2, i3, dl, negative);
+      }
       out += 128;
     }
   }
