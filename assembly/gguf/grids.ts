@@ -445,14 +445,20 @@ export const BLOCK_SCALES = memory.data(64, 16);
  */
 // @ts-ignore: decorator
 @inline export function quarterScales16(p: usize, d: f32, out: usize): void {
-  const b = v128.load64_zero(p), low = byteConst(15);
-  const s = i8x16.shuffle(v128.and(b, low), v128.and(i16x8.shr_u(b, 4), low), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const s = nibblesInOrder(v128.load64_zero(p));
   const lo = i16x8.extend_low_i8x16_u(s), hi = i16x8.extend_high_i8x16_u(s);
   const vd = f32x4.splat(d), half = f32x4.splat(0.5), quarter = f32x4.splat(0.25);
   v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)))), quarter));
   v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)))), quarter), 16);
   v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)))), quarter), 32);
   v128.store(out, f32x4.mul(f32x4.mul(vd, f32x4.add(half, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)))), quarter), 48);
+}
+
+// The nibbles of bytes 0 .. 7 of b as 16 bytes, low nibble first.
+// @ts-ignore: decorator
+@inline function nibblesInOrder(b: v128): v128 {
+  const low = byteConst(15);
+  return i8x16.shuffle(v128.and(b, low), v128.and(i16x8.shr_u(b, 4), low), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
 }
 
 /** quarterScales16's for the 8 scales d * (0.5 + (w >> 28)) * k of the 32-bit words w in a and b (IQ2_XXS, IQ3_XXS). */
@@ -466,8 +472,7 @@ export const BLOCK_SCALES = memory.data(64, 16);
 /** quarterScales16's for IQ3_S: the 8 scales d * (1 + 2 s) of the 4-bit s at p (low nibble first). */
 // @ts-ignore: decorator
 @inline export function oddScales8(p: usize, d: f32, out: usize): void {
-  const b = v128.load32_zero(p), low = byteConst(15);
-  const s = i16x8.extend_low_i8x16_u(i8x16.shuffle(v128.and(b, low), v128.and(i16x8.shr_u(b, 4), low), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0));
+  const s = i16x8.extend_low_i8x16_u(nibblesInOrder(v128.load32_zero(p)));
   const odd = i16x8.add(i16x8.add(s, s), i16x8.splat(1)), vd = f32x4.splat(d);
   v128.store(out, f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(odd))));
   v128.store(out, f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(odd))), 16);
