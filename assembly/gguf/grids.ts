@@ -408,11 +408,17 @@ let made = 0;
 // @ts-ignore: decorator
 @inline export function floatGrid(g: i32): usize {
   if (!(made & (1 << g))) makeFloatGrid(g);
+  return floatGridAt(g);
+}
+
+// Where grid g's floats start in FLOAT_GRIDS.
+// @ts-ignore: decorator
+@inline function floatGridAt(g: i32): usize {
   return FLOAT_GRIDS + (<usize>(g == 0 ? 0 : g == 1 ? 256 * 8 : g == 2 ? 768 * 8 : g == 3 ? 1792 * 8 : 1792 * 8 + 256 * 4) << 2);
 }
 
 function makeFloatGrid(g: i32): void {
-  const at = FLOAT_GRIDS + (<usize>(g == 0 ? 0 : g == 1 ? 256 * 8 : g == 2 ? 768 * 8 : g == 3 ? 1792 * 8 : 1792 * 8 + 256 * 4) << 2);
+  const at = floatGridAt(g);
   if (g < 3) {
     const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
     for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<f32>(at + <usize>(32 * i + 4 * j), <f32>iq2Lane(grid, i, j));
