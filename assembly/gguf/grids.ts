@@ -393,58 +393,91 @@ const DELTA_SIGNS = memory.data<i8>([
   storeScaled16(out, i8x16.add(g, v128.load(DELTA_SIGNS + (<usize>negative << 4))), d8);
 }
 
-// The IQ2 and IQ3 grids as f32 lanes and sign bits as f32 sign masks, for the vector dequantizers:
-// per 4 values a grid load, a mask load, an xor and a multiply, where byte lanes took six widening
-// steps (1.1-1.4x). 68 KiB of grids and 12 KiB of masks, each made the first time it is used.
-const FLOAT_GRIDS = memory.data((256 * 8 + 512 * 8 + 1024 * 8 + 256 * 4 + 512 * 4) << 2, 16);
-const SIGN_MASKS = memory.data((256 + 128) * 32, 16);
+// The vector dequantizers' grids as f32 lanes, and sign bits as f32 sign masks: per 4 values a grid
+// load, a mask load, an xor and a multiply, where byte lanes took six widening steps (1.1-1.4x).
+// Each table is made the first time it is used (useGrid). The loads take the tables'
+// addresses as their constant offsets: engines fold those into the access, where a pointer plus a
+// constant is an add of its own (IQ3_XXS, IQ3_S 1.1x in cache), and engines that check every
+// access (Deno's V8, without trap handlers) check less.
+const IQ2_XXS_LANES = memory.data(256 * 32, 16), IQ2_XS_LANES = memory.data(512 * 32, 16);
+const IQ3_XXS_LANES = memory.data(256 * 16, 16), IQ3_S_LANES = memory.data(512 * 16, 16);
+// IQ2_S's 1024 8-lane entries as two halves of four: HALF_LANES holds the f32 lanes of every byte
+// of four 2-bit level codes (256 x 16 bytes), IQ2_S_HALVES each entry's two halves as byte offsets
+// into it (two u16). 8 KiB where whole f32 entries took 32 KiB, which beside a stream of output
+// floats left too little of L1: with the nibble masks below, 1.25-1.4x at 2^24-2^26 values, 0.97x
+// in cache (Deno, checking the two extra loads, 0.8x). The smaller IQ2 grids ran slower so
+// (0.9-0.97x).
+const HALF_LANES = memory.data(256 * 16, 16), IQ2_S_HALVES = memory.data(1024 * 4, 16);
+// Sign masks: 8 lanes (32 bytes) for each of ggml's 7-bit sign indices (signs7), and 4 lanes for each
+// nibble of a sign byte (256 bytes, where 8 lanes for each byte took 8 KiB).
+const SIGN7_MASKS = memory.data(128 * 32, 16), NIBBLE_MASKS = memory.data(16 * 16, 16);
 let made = 0;
 
-/**
- * Grid g (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) as f32 lanes: 32-byte IQ2 entries, 16-byte
- * IQ3 entries. Inlined with a constant g, the address is a constant: engines that check every access
- * (Deno's V8, without trap handlers) then check less (IQ2_XXS there 1.08x, beside a pointer).
- */
+/** Makes grid g's tables (0 IQ2_XXS, 1 IQ2_XS, 2 IQ2_S, 3 IQ3_XXS, 4 IQ3_S) and the sign masks if this is their first use. */
 // @ts-ignore: decorator
-@inline export function floatGrid(g: i32): usize {
-  if (!(made & (1 << g))) makeFloatGrid(g);
-  return floatGridAt(g);
+@inline export function useGrid(g: i32): void {
+  if (!(made & (1 << g))) makeGrid(g);
 }
 
-// Where grid g's floats start in FLOAT_GRIDS.
-// @ts-ignore: decorator
-@inline function floatGridAt(g: i32): usize {
-  return FLOAT_GRIDS + (<usize>(g == 0 ? 0 : g == 1 ? 256 * 8 : g == 2 ? 768 * 8 : g == 3 ? 1792 * 8 : 1792 * 8 + 256 * 4) << 2);
-}
-
-function makeFloatGrid(g: i32): void {
-  const at = floatGridAt(g);
-  if (g < 3) {
-    const grid = g == 0 ? IQ2_XXS_GRID : g == 1 ? IQ2_XS_GRID : IQ2_S_GRID;
+function makeGrid(g: i32): void {
+  if (g == 2) {
+    for (let c = 0; c < 256; c++) {
+      for (let j = 0; j < 4; j++) store<f32>(HALF_LANES + <usize>(16 * c + 4 * j), <f32>unchecked(IQ2_LEVELS[(c >> (2 * j)) & 3]));
+    }
+    for (let i = 0; i < IQ2_S_GRID.length; i++) {
+      const v = <u32>unchecked(IQ2_S_GRID[i]);
+      store<u16>(IQ2_S_HALVES + (<usize>i << 2), <u16>((v & 0xff) << 4));
+      store<u16>(IQ2_S_HALVES + (<usize>i << 2), <u16>((v >> 8) << 4), 2);
+    }
+  } else if (g < 2) {
+    const grid = g == 0 ? IQ2_XXS_GRID : IQ2_XS_GRID, at = g == 0 ? IQ2_XXS_LANES : IQ2_XS_LANES;
     for (let i = 0; i < grid.length; i++) for (let j = 0; j < 8; j++) store<f32>(at + <usize>(32 * i + 4 * j), <f32>iq2Lane(grid, i, j));
   } else {
+    const at = g == 3 ? IQ3_XXS_LANES : IQ3_S_LANES;
     for (let i = 0; i < (g == 3 ? 256 : 512); i++) {
       for (let j = 0; j < 4; j++) store<f32>(at + <usize>(16 * i + 4 * j), <f32>(g == 3 ? iq3xxsLane(i, j) : iq3sLane(i, j)));
     }
   }
+  if (!(made & (1 << 31))) makeSignMasks();
   made |= 1 << g;
 }
 
+/** Half h (0: lanes 0-3, 1: lanes 4-7) of IQ2_S's grid entry i, given i << 2: signedEight's offset. */
+// @ts-ignore: decorator
+@inline export function halfOffset(i4: usize, h: i32): usize {
+  return <usize>(h ? load<u16>(i4, IQ2_S_HALVES + 2) : load<u16>(i4, IQ2_S_HALVES));
+}
+
 /**
- * Sign bits as f32 sign masks (bit j set: lane j's top bit), 8 lanes (32 bytes) an entry: entries
- * 0-255 by sign byte, then 128 entries by ggml's 7-bit sign index (signs7).
+ * 8 values of grid g: lanes 0-3 at o0, lanes 4-7 at o1, signed by s (a sign byte for IQ2_S and
+ * IQ3_S, a 7-bit sign index for the others), times vd. o0 = o1 = index << 5 for IQ2_XXS and IQ2_XS,
+ * halfOffset's for IQ2_S, two entries' index << 4 for the IQ3 grids. A flipped sign bit then a
+ * multiply is ggml's multiply then sign: rounding is symmetric.
  */
 // @ts-ignore: decorator
-@inline export function signMasks(): usize {
-  if (!(made & (1 << 31))) makeSignMasks();
-  return SIGN_MASKS;
+@inline export function signedEight(g: i32, out: usize, o0: usize, o1: usize, s: usize, vd: v128): void {
+  const bytes = g == 2 || g == 4;
+  const m0 = bytes ? v128.load((s & 15) << 4, NIBBLE_MASKS) : v128.load(s << 5, SIGN7_MASKS);
+  const m1 = bytes ? v128.load(s & 0xf0, NIBBLE_MASKS) : v128.load(s << 5, SIGN7_MASKS + 16);
+  v128.store(out, f32x4.mul(v128.xor(gridLanes(g, o0, false), m0), vd));
+  v128.store(out, f32x4.mul(v128.xor(gridLanes(g, o1, true), m1), vd), 16);
+}
+
+// @ts-ignore: decorator
+@inline function gridLanes(g: i32, o: usize, high: bool): v128 {
+  if (g == 0) return high ? v128.load(o, IQ2_XXS_LANES + 16) : v128.load(o, IQ2_XXS_LANES);
+  if (g == 1) return high ? v128.load(o, IQ2_XS_LANES + 16) : v128.load(o, IQ2_XS_LANES);
+  if (g == 3) return v128.load(o, IQ3_XXS_LANES);
+  if (g == 4) return v128.load(o, IQ3_S_LANES);
+  return v128.load(o, HALF_LANES);
 }
 
 function makeSignMasks(): void {
-  for (let i = 0; i < 384; i++) {
-    const s = i < 256 ? i : signs7(i - 256);
-    for (let j = 0; j < 8; j++) store<u32>(SIGN_MASKS + <usize>(32 * i + 4 * j), s & (1 << j) ? 0x80000000 : 0);
+  for (let i = 0; i < 128; i++) {
+    const s = signs7(i);
+    for (let j = 0; j < 8; j++) store<u32>(SIGN7_MASKS + <usize>(32 * i + 4 * j), s & (1 << j) ? 0x80000000 : 0);
   }
+  for (let i = 0; i < 16; i++) for (let j = 0; j < 4; j++) store<u32>(NIBBLE_MASKS + <usize>(16 * i + 4 * j), i & (1 << j) ? 0x80000000 : 0);
   made |= 1 << 31;
 }
 
@@ -491,12 +524,3 @@ export const BLOCK_SCALES = memory.data(64, 16);
   v128.store(out, f32x4.mul(vd, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(odd))), 16);
 }
 
-/**
- * 8 values: the f32 lanes at g0 (4) and g1 (4), signed by the 8 masks at m, times vd. A flipped
- * sign bit then a multiply is ggml's multiply then sign: rounding is symmetric.
- */
-// @ts-ignore: decorator
-@inline export function signedEight(out: usize, g0: usize, g1: usize, m: usize, vd: v128): void {
-  v128.store(out, f32x4.mul(v128.xor(v128.load(g0), v128.load(m)), vd));
-  v128.store(out, f32x4.mul(v128.xor(v128.load(g1), v128.load(m, 16)), vd), 16);
-}

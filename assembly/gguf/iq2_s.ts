@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_S_GRID, quarterScales16, signedEight, signMasks } from "./grids";
+import { BLOCK_SCALES, halfOffset, iq2Lane, IQ2_S_GRID, quarterScales16, signedEight, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_S_BYTES = 82;
@@ -14,39 +14,39 @@ export const IQ2_S_BYTES = 82;
   return <i32>load<u8>(block + 2 + <usize>k) | ((<i32>load<u8>(block + 66 + <usize>(k >> 2)) << (8 - 2 * (k & 3))) & 0x300);
 }
 
-// Values 8k .. 8k + 15 of a block, scaled by their scale (of quarterScales16), from grid offsets o0, o1.
+// Values 8k .. 8k + 15 of a block, scaled by their scale (of quarterScales16), from grid indices
+// i0 << 2, i1 << 2.
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, masks: usize, block: usize, o0: u32, o1: u32, k: i32, out: usize): void {
-  const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2)), g0 = grid + <usize>o0, g1 = grid + <usize>o1;
-  signedEight(out, g0, g0 + 16, masks + (<usize>load<u8>(block + 34 + <usize>k) << 5), vd);
-  signedEight(out + 32, g1, g1 + 16, masks + (<usize>load<u8>(block + 35 + <usize>k) << 5), vd);
+@inline function sixteen(block: usize, i0: usize, i1: usize, k: i32, out: usize): void {
+  const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2));
+  signedEight(2, out, halfOffset(i0, 0), halfOffset(i0, 1), <usize>load<u8>(block + 34 + <usize>k), vd);
+  signedEight(2, out + 32, halfOffset(i1, 0), halfOffset(i1, 1), <usize>load<u8>(block + 35 + <usize>k), vd);
 }
 
-// Values 8k .. 8k + 31 of a block, their grid offsets in lanes 4 h .. 4 h + 3 of at.
+// Values 8k .. 8k + 31 of a block, their grid indices (<< 2) in lanes 4 h .. 4 h + 3 of at.
 // @ts-ignore: decorator
-@inline function thirtyTwo(grid: usize, masks: usize, block: usize, at: v128, h: i32, k: i32, out: usize): void {
+@inline function thirtyTwo(block: usize, at: v128, h: i32, k: i32, out: usize): void {
   if (h == 0) {
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 0), i16x8.extract_lane_u(at, 1), k, out);
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 2), i16x8.extract_lane_u(at, 3), k + 2, out + 64);
+    sixteen(block, i16x8.extract_lane_u(at, 0), i16x8.extract_lane_u(at, 1), k, out);
+    sixteen(block, i16x8.extract_lane_u(at, 2), i16x8.extract_lane_u(at, 3), k + 2, out + 64);
   } else {
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 4), i16x8.extract_lane_u(at, 5), k, out);
-    sixteen(grid, masks, block, i16x8.extract_lane_u(at, 6), i16x8.extract_lane_u(at, 7), k + 2, out + 64);
+    sixteen(block, i16x8.extract_lane_u(at, 4), i16x8.extract_lane_u(at, 5), k, out);
+    sixteen(block, i16x8.extract_lane_u(at, 6), i16x8.extract_lane_u(at, 7), k + 2, out + 64);
   }
 }
 
-// Byte offsets in the float grid (index << 5) of values 64 p .. 64 p + 63, one per 8 in int16 lanes:
-// the low bytes shifted, the high bit pairs (h & 3 << 2 l for lane l) multiplied into place.
+// Grid indices << 2 (halfOffset's) of values 64 p .. 64 p + 63, one per 8 in int16 lanes: the low
+// bytes shifted, the high bit pairs (h & 3 << 2 l for lane l) multiplied into place.
 // @ts-ignore: decorator
 @inline function offsets(block: usize, p: i32): v128 {
-  const low = i16x8.shl(i16x8.extend_low_i8x16_u(v128.load64_zero(block + 2 + <usize>(8 * p))), 5);
+  const low = i16x8.shl(i16x8.extend_low_i8x16_u(v128.load64_zero(block + 2 + <usize>(8 * p))), 2);
   const h = i8x16.shuffle(i16x8.splat(load<u16>(block + 66 + <usize>(2 * p))), i8x16.splat(0), 0, 16, 0, 16, 0, 16, 0, 16, 1, 16, 1, 16, 1, 16, 1, 16);
-  const high = i16x8.mul(v128.and(h, i16x8(3, 12, 48, 192, 3, 12, 48, 192)), i16x8(8192, 2048, 512, 128, 8192, 2048, 512, 128));
+  const high = i16x8.mul(v128.and(h, i16x8(3, 12, 48, 192, 3, 12, 48, 192)), i16x8(1024, 256, 64, 16, 1024, 256, 64, 16));
   return i16x8.add(low, high);
 }
 
 export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
-  // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(2) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
+  if (ASC_FEATURE_SIMD) useGrid(2);
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_S_BYTES;
     const d = loadF16(block);
@@ -57,8 +57,8 @@ export function dequantizeIQ2_S(src: usize, y: usize, blocks: i32): void {
       quarterScales16(block + 74, d, BLOCK_SCALES);
       for (let p = 0; p < 4; p++) {
         const at = offsets(block, p);
-        thirtyTwo(grid, masks, block, at, 0, 8 * p, out);
-        thirtyTwo(grid, masks, block, at, 1, 8 * p + 4, out + 128);
+        thirtyTwo(block, at, 0, 8 * p, out);
+        thirtyTwo(block, at, 1, 8 * p + 4, out + 128);
         out += 256;
       }
       continue;

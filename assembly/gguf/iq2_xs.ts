@@ -4,24 +4,23 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_XS_GRID, quarterScales16, signedEight, signMasks, signs7 } from "./grids";
+import { BLOCK_SCALES, iq2Lane, IQ2_XS_GRID, quarterScales16, signedEight, signs7, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
 
 // Values 8k .. 8k + 15 of a block, scaled by their scale (of quarterScales16).
 // @ts-ignore: decorator
-@inline function sixteen(grid: usize, masks: usize, block: usize, k: i32, out: usize): void {
+@inline function sixteen(block: usize, k: i32, out: usize): void {
   const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2));
   const w0 = <usize>load<u16>(block + 2 + (<usize>k << 1)), w1 = <usize>load<u16>(block + 2 + (<usize>(k + 1) << 1));
-  const g0 = grid + ((w0 & 511) << 5), g1 = grid + ((w1 & 511) << 5);
-  signedEight(out, g0, g0 + 16, masks + ((256 + (w0 >> 9)) << 5), vd);
-  signedEight(out + 32, g1, g1 + 16, masks + ((256 + (w1 >> 9)) << 5), vd);
+  const g0 = (w0 & 511) << 5, g1 = (w1 & 511) << 5;
+  signedEight(1, out, g0, g0, w0 >> 9, vd);
+  signedEight(1, out + 32, g1, g1, w1 >> 9, vd);
 }
 
 export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
-  // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(1) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
+  if (ASC_FEATURE_SIMD) useGrid(1);
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_XS_BYTES;
     const d = loadF16(block);
@@ -30,8 +29,8 @@ export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {
     for (let ib = 0; ib < 8; ib++) {
       if (ASC_FEATURE_SIMD) {
         // The two 16-value steps written out: as a two-step loop they ran slower.
-        sixteen(grid, masks, block, 4 * ib, out);
-        sixteen(grid, masks, block, 4 * ib + 2, out + 64);
+        sixteen(block, 4 * ib, out);
+        sixteen(block, 4 * ib + 2, out + 64);
         out += 128;
         continue;
       }

@@ -4,21 +4,20 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, floatGrid, iq2Lane, IQ2_XXS_GRID, signedEight, signMasks, signs7, topNibbleScales8 } from "./grids";
+import { BLOCK_SCALES, iq2Lane, IQ2_XXS_GRID, signedEight, signs7, topNibbleScales8, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
 
 // Values 8l .. 8l + 7 of a 32-value run (grid indices at q, signs in aux).
 // @ts-ignore: decorator
-@inline function eight(grid: usize, masks: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
-  const g = grid + (<usize>load<u8>(q + <usize>l) << 5), m = masks + (<usize>(256 + ((aux >> (7 * l)) & 127)) << 5);
-  signedEight(out, g, g + 16, m, vd);
+@inline function eight(q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
+  const g = <usize>load<u8>(q + <usize>l) << 5;
+  signedEight(0, out, g, g, <usize>((aux >> (7 * l)) & 127), vd);
 }
 
 export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
-  // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(0) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
+  if (ASC_FEATURE_SIMD) useGrid(0);
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ2_XXS_BYTES;
     const d = loadF16(block);
@@ -33,10 +32,10 @@ export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         // The four 8-value steps written out: as a loop they ran slower.
         const vd = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2));
-        eight(grid, masks, q, aux, 0, vd, out);
-        eight(grid, masks, q, aux, 1, vd, out + 32);
-        eight(grid, masks, q, aux, 2, vd, out + 64);
-        eight(grid, masks, q, aux, 3, vd, out + 96);
+        eight(q, aux, 0, vd, out);
+        eight(q, aux, 1, vd, out + 32);
+        eight(q, aux, 2, vd, out + 64);
+        eight(q, aux, 3, vd, out + 96);
         out += 128;
         continue;
       }

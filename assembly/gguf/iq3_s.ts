@@ -5,7 +5,7 @@ import { bitLanes, byteConst, loadF16, nearestInt, storeF16 } from "./common";
 import { SCALES, sumSquares, WEIGHTS } from "./fit";
 import { weightsOf } from "./iq3_xxs";
 import { fitOnGrid, gridIndexOf, largest, signsOf, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, floatGrid, iq3sLane, oddScales8, signedEight, signMasks } from "./grids";
+import { BLOCK_SCALES, iq3sLane, oddScales8, signedEight, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_S_BYTES = 110;
@@ -23,8 +23,7 @@ export const IQ3_S_BYTES = 110;
 }
 
 export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
-  // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(4) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
+  if (ASC_FEATURE_SIMD) useGrid(4);
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_S_BYTES;
     const d = loadF16(block);
@@ -39,10 +38,10 @@ export function dequantizeIQ3_S(src: usize, y: usize, blocks: i32): void {
         const bits = bitLanes(), high = v128.and(i8x16.eq(v128.and(i8x16.splat(load<u8>(block + 66 + <usize>ib)), bits), bits), byteConst(1));
         const at = i16x8.shl(i8x16.shuffle(low, high, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), 4);
         const signs = block + 74 + (<usize>ib << 2);
-        signedEight(out, grid + <usize>i16x8.extract_lane_u(at, 0), grid + <usize>i16x8.extract_lane_u(at, 1), masks + (<usize>load<u8>(signs) << 5), vd);
-        signedEight(out + 32, grid + <usize>i16x8.extract_lane_u(at, 2), grid + <usize>i16x8.extract_lane_u(at, 3), masks + (<usize>load<u8>(signs, 1) << 5), vd);
-        signedEight(out + 64, grid + <usize>i16x8.extract_lane_u(at, 4), grid + <usize>i16x8.extract_lane_u(at, 5), masks + (<usize>load<u8>(signs, 2) << 5), vd);
-        signedEight(out + 96, grid + <usize>i16x8.extract_lane_u(at, 6), grid + <usize>i16x8.extract_lane_u(at, 7), masks + (<usize>load<u8>(signs, 3) << 5), vd);
+        signedEight(4, out, <usize>i16x8.extract_lane_u(at, 0), <usize>i16x8.extract_lane_u(at, 1), <usize>load<u8>(signs), vd);
+        signedEight(4, out + 32, <usize>i16x8.extract_lane_u(at, 2), <usize>i16x8.extract_lane_u(at, 3), <usize>load<u8>(signs, 1), vd);
+        signedEight(4, out + 64, <usize>i16x8.extract_lane_u(at, 4), <usize>i16x8.extract_lane_u(at, 5), <usize>load<u8>(signs, 2), vd);
+        signedEight(4, out + 96, <usize>i16x8.extract_lane_u(at, 6), <usize>i16x8.extract_lane_u(at, 7), <usize>load<u8>(signs, 3), vd);
         out += 128;
         continue;
       }

@@ -4,21 +4,20 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, floatGrid, iq3xxsLane, signedEight, signMasks, signs7, topNibbleScales8 } from "./grids";
+import { BLOCK_SCALES, iq3xxsLane, signedEight, signs7, topNibbleScales8, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_XXS_BYTES = 98;
 
 // Values 8l .. 8l + 7 of a 32-value run (grid indices at q, signs in aux).
 // @ts-ignore: decorator
-@inline function eight(grid: usize, masks: usize, q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
-  const g0 = grid + (<usize>load<u8>(q + <usize>(2 * l)) << 4), g1 = grid + (<usize>load<u8>(q + <usize>(2 * l + 1)) << 4);
-  signedEight(out, g0, g1, masks + (<usize>(256 + ((aux >> (7 * l)) & 127)) << 5), vd);
+@inline function eight(q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
+  const g0 = <usize>load<u8>(q + <usize>(2 * l)) << 4, g1 = <usize>load<u8>(q + <usize>(2 * l + 1)) << 4;
+  signedEight(3, out, g0, g1, <usize>((aux >> (7 * l)) & 127), vd);
 }
 
 export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
-  // Looked up once per call: once per 32 values it cost about as much as the rest.
-  const grid: usize = ASC_FEATURE_SIMD ? floatGrid(3) : 0, masks: usize = ASC_FEATURE_SIMD ? signMasks() : 0;
+  if (ASC_FEATURE_SIMD) useGrid(3);
   for (let b = 0; b < blocks; b++) {
     const block = src + <usize>b * IQ3_XXS_BYTES;
     const d = loadF16(block);
@@ -29,10 +28,10 @@ export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
       if (ASC_FEATURE_SIMD) {
         // The four 8-value steps written out: as a loop they ran slower.
         const vd = v128.load32_splat(BLOCK_SCALES + (<usize>ib << 2)), q = block + 2 + <usize>(8 * ib);
-        eight(grid, masks, q, aux, 0, vd, out);
-        eight(grid, masks, q, aux, 1, vd, out + 32);
-        eight(grid, masks, q, aux, 2, vd, out + 64);
-        eight(grid, masks, q, aux, 3, vd, out + 96);
+        eight(q, aux, 0, vd, out);
+        eight(q, aux, 1, vd, out + 32);
+        eight(q, aux, 2, vd, out + 64);
+        eight(q, aux, 3, vd, out + 96);
         out += 128;
         continue;
       }
