@@ -450,17 +450,23 @@ function makeGrid(g: i32): void {
 
 /**
  * 8 values of grid g: lanes 0-3 at o0, lanes 4-7 at o1, signed by s (a sign byte for IQ2_S and
- * IQ3_S, a 7-bit sign index for the others), times vd. o0 = o1 = index << 5 for IQ2_XXS and IQ2_XS,
+ * IQ3_S, for the others a 7-bit sign index << 5, see signs7At), times vd. o0 = o1 = index << 5 for IQ2_XXS and IQ2_XS,
  * halfOffset's for IQ2_S, two entries' index << 4 for the IQ3 grids. A flipped sign bit then a
  * multiply is ggml's multiply then sign: rounding is symmetric.
  */
 // @ts-ignore: decorator
 @inline export function signedEight(g: i32, out: usize, o0: usize, o1: usize, s: usize, vd: v128): void {
   const bytes = g == 2 || g == 4;
-  const m0 = bytes ? v128.load((s & 15) << 4, NIBBLE_MASKS) : v128.load(s << 5, SIGN7_MASKS);
-  const m1 = bytes ? v128.load(s & 0xf0, NIBBLE_MASKS) : v128.load(s << 5, SIGN7_MASKS + 16);
+  const m0 = bytes ? v128.load((s & 15) << 4, NIBBLE_MASKS) : v128.load(s, SIGN7_MASKS);
+  const m1 = bytes ? v128.load(s & 0xf0, NIBBLE_MASKS) : v128.load(s, SIGN7_MASKS + 16);
   v128.store(out, f32x4.mul(v128.xor(gridLanes(g, o0, false), m0), vd));
   v128.store(out, f32x4.mul(v128.xor(gridLanes(g, o1, true), m1), vd), 16);
+}
+
+/** The 7-bit sign index at bit `bit` of w, shifted left by 5 (signedEight's s): one shift and a mask. */
+// @ts-ignore: decorator
+@inline export function signs7At(w: u32, bit: i32): usize {
+  return <usize>((bit >= 5 ? w >> (bit - 5) : w << (5 - bit)) & 0xfe0);
 }
 
 // @ts-ignore: decorator

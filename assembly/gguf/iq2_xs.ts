@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, iq2Lane, IQ2_XS_GRID, quarterScales16, signedEight, signs7, useGrid } from "./grids";
+import { BLOCK_SCALES, iq2Lane, IQ2_XS_GRID, quarterScales16, signedEight, signs7, signs7At, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XS_BYTES = 74;
@@ -15,8 +15,8 @@ export const IQ2_XS_BYTES = 74;
   const vd = v128.load32_splat(BLOCK_SCALES + (<usize>(k >> 1) << 2));
   const w0 = <usize>load<u16>(block + 2 + (<usize>k << 1)), w1 = <usize>load<u16>(block + 2 + (<usize>(k + 1) << 1));
   const g0 = (w0 & 511) << 5, g1 = (w1 & 511) << 5;
-  signedEight(1, out, g0, g0, w0 >> 9, vd);
-  signedEight(1, out + 32, g1, g1, w1 >> 9, vd);
+  signedEight(1, out, g0, g0, signs7At(<u32>w0, 9), vd);
+  signedEight(1, out + 32, g1, g1, signs7At(<u32>w1, 9), vd);
 }
 
 export function dequantizeIQ2_XS(src: usize, y: usize, blocks: i32): void {

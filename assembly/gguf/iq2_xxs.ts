@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { fitPositive, GROUP_MAX_EPS, importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, LBEST, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, iq2Lane, IQ2_XXS_GRID, signedEight, signs7, topNibbleScales8, useGrid } from "./grids";
+import { BLOCK_SCALES, iq2Lane, IQ2_XXS_GRID, signedEight, signs7, signs7At, topNibbleScales8, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ2_XXS_BYTES = 66;
@@ -13,7 +13,7 @@ export const IQ2_XXS_BYTES = 66;
 // @ts-ignore: decorator
 @inline function eight(q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
   const g = <usize>load<u8>(q + <usize>l) << 5;
-  signedEight(0, out, g, g, <usize>((aux >> (7 * l)) & 127), vd);
+  signedEight(0, out, g, g, signs7At(aux, 7 * l), vd);
 }
 
 export function dequantizeIQ2_XXS(src: usize, y: usize, blocks: i32): void {

@@ -4,7 +4,7 @@
 import { loadF16, nearestInt, storeF16 } from "./common";
 import { importance, SCALES, sumSquares, WEIGHTS } from "./fit";
 import { fitOnGrid, gridIndexOf, largest, signsOf, WAUX, XVAL } from "./iqsearch";
-import { BLOCK_SCALES, iq3xxsLane, signedEight, signs7, topNibbleScales8, useGrid } from "./grids";
+import { BLOCK_SCALES, iq3xxsLane, signedEight, signs7, signs7At, topNibbleScales8, useGrid } from "./grids";
 import { setCode, setD, setScale } from "./unpacked";
 
 export const IQ3_XXS_BYTES = 98;
@@ -13,7 +13,7 @@ export const IQ3_XXS_BYTES = 98;
 // @ts-ignore: decorator
 @inline function eight(q: usize, aux: u32, l: i32, vd: v128, out: usize): void {
   const g0 = <usize>load<u8>(q + <usize>(2 * l)) << 4, g1 = <usize>load<u8>(q + <usize>(2 * l + 1)) << 4;
-  signedEight(3, out, g0, g1, <usize>((aux >> (7 * l)) & 127), vd);
+  signedEight(3, out, g0, g1, signs7At(aux, 7 * l), vd);
 }
 
 export function dequantizeIQ3_XXS(src: usize, y: usize, blocks: i32): void {
