@@ -395,10 +395,9 @@ const DELTA_SIGNS = memory.data<i8>([
 
 // The vector dequantizers' grids as f32 lanes, and sign bits as f32 sign masks: per 4 values a grid
 // load, a mask load, an xor and a multiply, where byte lanes took six widening steps (1.1-1.4x).
-// Each table is made the first time it is used (useGrid). The loads take the tables'
-// addresses as their constant offsets: engines fold those into the access, where a pointer plus a
-// constant is an add of its own (IQ3_XXS, IQ3_S 1.1x in cache), and engines that check every
-// access (Deno's V8, without trap handlers) check less.
+// Each table is made the first time it is used (useGrid). The loads take the tables' addresses as
+// their constant offsets: engines fold those into the access, where a pointer plus a constant is an
+// add of its own (IQ3_XXS, IQ3_S 1.1x in cache).
 const IQ2_XXS_LANES = memory.data(256 * 32, 16), IQ2_XS_LANES = memory.data(512 * 32, 16);
 const IQ3_XXS_LANES = memory.data(256 * 16, 16), IQ3_S_LANES = memory.data(512 * 16, 16);
 // IQ2_S's 1024 8-lane entries as two halves of four: HALF_LANES holds the f32 lanes of every byte
@@ -450,9 +449,9 @@ function makeGrid(g: i32): void {
 
 /**
  * 8 values of grid g: lanes 0-3 at o0, lanes 4-7 at o1, signed by s (a sign byte for IQ2_S and
- * IQ3_S, for the others a 7-bit sign index << 5, see signs7At), times vd. o0 = o1 = index << 5 for IQ2_XXS and IQ2_XS,
- * halfOffset's for IQ2_S, two entries' index << 4 for the IQ3 grids. A flipped sign bit then a
- * multiply is ggml's multiply then sign: rounding is symmetric.
+ * IQ3_S, for the others a 7-bit sign index << 5, see signs7At), times vd. o0 = o1 = index << 5 for
+ * IQ2_XXS and IQ2_XS, halfOffset's for IQ2_S, two entries' index << 4 for the IQ3 grids. A flipped
+ * sign bit then a multiply is ggml's multiply then sign: rounding is symmetric.
  */
 // @ts-ignore: decorator
 @inline export function signedEight(g: i32, out: usize, o0: usize, o1: usize, s: usize, vd: v128): void {
